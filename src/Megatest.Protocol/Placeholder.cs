@@ -1,0 +1,5 @@
+namespace Megatest.Protocol;
+
+internal static class AssemblyMarker
+{
+}
