@@ -1,0 +1,32 @@
+namespace Megatest.Agent;
+
+/// <summary>Where an agent connects, what it offers and which areas it serves.</summary>
+public sealed class AgentOptions
+{
+    /// <summary>The coordinator's ROUTER endpoint.</summary>
+    public required string CoordinatorEndpoint { get; init; }
+
+    /// <summary>The db writer's ROUTER endpoint.</summary>
+    public required string DbWriterEndpoint { get; init; }
+
+    /// <summary>Where test processes on this host reach the agent; port 0 picks a free port.</summary>
+    public string InTestEndpoint { get; init; } = "tcp://127.0.0.1:0";
+
+    /// <summary>How many tests run at once (default: the number of cores).</summary>
+    public int Slots { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Host types this agent serves.</summary>
+    public IReadOnlyList<string> Labels { get; init; } = [];
+
+    /// <summary>Unique agent name.</summary>
+    public string AgentId { get; init; } = $"{Environment.MachineName}-{Environment.ProcessId}";
+
+    /// <summary>The megatest executable test processes call back (MT_MEGATEST).</summary>
+    public string MegatestExecutable { get; init; } = Environment.ProcessPath ?? "megatest";
+
+    /// <summary>Area top paths this agent accepts work for; empty means any.</summary>
+    public IReadOnlyList<string> Areas { get; init; } = [];
+
+    /// <summary>How long an unacknowledged status packet waits before it is sent again.</summary>
+    public TimeSpan ResendAfter { get; init; } = TimeSpan.FromSeconds(5);
+}

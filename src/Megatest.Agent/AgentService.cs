@@ -1,0 +1,301 @@
+using System.Collections.Concurrent;
+using Megatest.Protocol;
+using Megatest.Protocol.Transport;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using NetMQ;
+using NetMQ.Sockets;
+
+namespace Megatest.Agent;
+
+/// <summary>
+/// Runs tests on one host. Registers with the coordinator, takes LaunchTest packets, runs each test on its
+/// own thread and sends every status to the db writer, keeping each packet until the db writer has
+/// acknowledged it. Test processes on the host talk to the agent (never to SQLite) through the in-test
+/// endpoint.
+/// </summary>
+public sealed class AgentService : IDisposable, IStatusSink
+{
+    private readonly AgentOptions _options;
+    private readonly ILogger _logger;
+    private readonly PacketStamp _stamp;
+    private readonly NetMQQueue<Action> _work = new();
+    private readonly Dictionary<Guid, Pending> _pending = [];
+    private readonly ConcurrentDictionary<long, TestExecution> _running = new();
+    private readonly AreaCache _areas = new();
+    private DealerSocket? _coordinator;
+    private DealerSocket? _db;
+    private RouterSocket? _inTest;
+    private NetMQPoller? _poller;
+    private NetMQTimer? _timer;
+    private Thread? _thread;
+    private long _lastHeard = Environment.TickCount64;
+
+    /// <summary>Creates the agent; nothing connects until <see cref="Start"/>.</summary>
+    public AgentService(AgentOptions options, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        _logger = logger ?? NullLogger.Instance;
+        _stamp = new PacketStamp("agent@" + options.AgentId);
+    }
+
+    /// <summary>The bound in-test endpoint (after Start).</summary>
+    public string InTestEndpoint { get; private set; } = "";
+
+    /// <summary>Tests running now.</summary>
+    public int RunningCount => _running.Count;
+
+    /// <summary>Connects, binds the in-test endpoint, registers and starts the poller thread.</summary>
+    public void Start()
+    {
+        _coordinator = Endpoints.Configure(new DealerSocket());
+        _coordinator.Options.Identity = System.Text.Encoding.UTF8.GetBytes("agent:" + _options.AgentId);
+        _coordinator.Connect(_options.CoordinatorEndpoint);
+        _db = Endpoints.Configure(new DealerSocket());
+        _db.Connect(_options.DbWriterEndpoint);
+        _inTest = Endpoints.Configure(new RouterSocket());
+        InTestEndpoint = Endpoints.Bind(_inTest, _options.InTestEndpoint);
+        _coordinator.ReceiveReady += (_, _) => DrainCoordinator();
+        _db.ReceiveReady += (_, _) => DrainDb();
+        _inTest.ReceiveReady += (_, _) => DrainInTest();
+        _work.ReceiveReady += (_, e) =>
+        {
+            while (e.Queue.TryDequeue(out var action, TimeSpan.Zero))
+            {
+                action();
+            }
+        };
+        _timer = new NetMQTimer(TimeSpan.FromSeconds(1));
+        _timer.Elapsed += (_, _) => OnTimer();
+        _poller = [_coordinator, _db, _inTest, _work, _timer];
+        _thread = new Thread(() => _poller.Run()) { IsBackground = true, Name = "agent " + _options.AgentId };
+        _thread.Start();
+        _work.Enqueue(SendHello);
+        _logger.LogInformation("agent {Agent} with {Slots} slots, coordinator {Coordinator}, db writer {Db}, in-test {InTest}", _options.AgentId, _options.Slots, _options.CoordinatorEndpoint, _options.DbWriterEndpoint, InTestEndpoint);
+    }
+
+    /// <summary>Runs until cancelled.</summary>
+    public async Task RunAsync(CancellationToken token)
+    {
+        Start();
+        try
+        {
+            await Task.Delay(Timeout.Infinite, token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            Stop();
+        }
+    }
+
+    /// <summary>Kills running tests, says goodbye and closes the sockets.</summary>
+    public void Stop()
+    {
+        if (_poller is null)
+        {
+            return;
+        }
+
+        foreach (var exec in _running.Values)
+        {
+            exec.Kill("agent stopping");
+        }
+
+        if (_poller.IsRunning)
+        {
+            var said = new ManualResetEventSlim();
+            _work.Enqueue(() =>
+            {
+                _coordinator!.SendPacket(_stamp, new AgentBye { Reason = "agent stopping" });
+                said.Set();
+            });
+            said.Wait(TimeSpan.FromSeconds(2));
+            _poller.Stop();
+        }
+
+        _thread?.Join(TimeSpan.FromSeconds(5));
+        _poller.Dispose();
+        _coordinator?.Dispose();
+        _db?.Dispose();
+        _inTest?.Dispose();
+        _work.Dispose();
+        _poller = null;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => Stop();
+
+    /// <inheritdoc />
+    public Task<Ack> SendAsync(IPacket packet)
+    {
+        var tcs = new TaskCompletionSource<Ack>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _work.Enqueue(() =>
+        {
+            var header = _stamp.Next(packet.Code);
+            _pending[header.MessageId] = new Pending(header, packet, tcs, Environment.TickCount64);
+            _db!.SendPacket(header, packet);
+        });
+        return tcs.Task;
+    }
+
+    private void SendHello()
+    {
+        _coordinator!.SendPacket(_stamp, new AgentHello
+        {
+            AgentId = _options.AgentId,
+            Host = Environment.MachineName,
+            Slots = _options.Slots,
+            Labels = [.. _options.Labels],
+            MinVersion = ProtocolVersion.MinSupported,
+            MaxVersion = ProtocolVersion.Current,
+            InTestEndpoint = InTestEndpoint,
+        });
+    }
+
+    private void OnTimer()
+    {
+        var now = Environment.TickCount64;
+        foreach (var p in _pending.Values.Where(p => now - p.SentAt > _options.ResendAfter.TotalMilliseconds).ToList())
+        {
+            // Same message id: the db writer treats a repeat as the same packet.
+            _pending[p.Header.MessageId] = p with { SentAt = now };
+            _db!.SendPacket(p.Header, p.Packet);
+        }
+
+        _coordinator!.SendPacket(_stamp, new Heartbeat { RunningTestIds = [.. _running.Keys], FreeSlots = Math.Max(0, _options.Slots - _running.Count) });
+        if (now - Interlocked.Read(ref _lastHeard) > 10_000)
+        {
+            // The coordinator may have restarted: introduce ourselves again.
+            SendHello();
+            Interlocked.Exchange(ref _lastHeard, now);
+        }
+    }
+
+    private void DrainCoordinator()
+    {
+        while (_coordinator!.TryReceivePacket(false, TimeSpan.Zero, out var received, out var error) || error is not null)
+        {
+            if (received is null)
+            {
+                _logger.LogWarning("bad packet from the coordinator: {Error}", error);
+                continue;
+            }
+
+            Interlocked.Exchange(ref _lastHeard, Environment.TickCount64);
+            switch (received.Packet)
+            {
+                case AgentWelcome w when !w.Accepted:
+                    _logger.LogError("coordinator refused agent {Agent}: {Reason}", _options.AgentId, w.Reason);
+                    break;
+                case LaunchTest launch:
+                    StartTest(launch);
+                    break;
+                case KillTests kill:
+                    foreach (var id in kill.TestIds)
+                    {
+                        if (_running.TryGetValue(id, out var exec))
+                        {
+                            exec.Kill(kill.Reason);
+                        }
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    private void StartTest(LaunchTest launch)
+    {
+        if (_options.Areas.Count > 0 && !_options.Areas.Contains(Path.GetFullPath(launch.AreaPath)))
+        {
+            _logger.LogWarning("refused test {Test}: area {Area} is not served by this agent", launch.TestName, launch.AreaPath);
+            _coordinator!.SendPacket(_stamp, new TestEnded { RunId = launch.RunId, TestId = launch.TestId, State = "NOT_STARTED", Status = "n/a", ExitCode = -2 });
+            return;
+        }
+
+        var exec = new TestExecution(launch, this, _areas, _options.MegatestExecutable, InTestEndpoint, _logger);
+        if (!_running.TryAdd(launch.TestId, exec))
+        {
+            return; // already running here: a repeated launch
+        }
+
+        var thread = new Thread(() =>
+        {
+            TestEnded ended;
+            try
+            {
+                ended = exec.Run();
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                _logger.LogError(ex, "test {Test}/{Item} failed to run", launch.TestName, launch.ItemPath);
+                ended = exec.Abandon(ex.Message);
+            }
+
+            _running.TryRemove(launch.TestId, out _);
+            _work.Enqueue(() => _coordinator!.SendPacket(_stamp, ended));
+        })
+        { IsBackground = true, Name = $"test {launch.TestName}/{launch.ItemPath}" };
+        thread.Start();
+    }
+
+    private void DrainDb()
+    {
+        while (_db!.TryReceivePacket(false, TimeSpan.Zero, out var received, out var error) || error is not null)
+        {
+            if (received is null)
+            {
+                _logger.LogWarning("bad packet from the db writer: {Error}", error);
+                continue;
+            }
+
+            if (received.Header.CorrelationId is { } corr && _pending.Remove(corr, out var pending))
+            {
+                var ack = received.Packet as Ack ?? new Ack { Ok = true };
+                if (!ack.Ok)
+                {
+                    _logger.LogWarning("db writer refused {Code}: {Error}", pending.Packet.Code, ack.Error);
+                }
+
+                pending.Completion.TrySetResult(ack);
+            }
+        }
+    }
+
+    private void DrainInTest()
+    {
+        while (_inTest!.TryReceivePacket(true, TimeSpan.Zero, out var received, out var error) || error is not null)
+        {
+            if (received is null)
+            {
+                _logger.LogWarning("bad packet from a test process: {Error}", error);
+                continue;
+            }
+
+            var routing = received.Routing!;
+            var corr = received.Header.MessageId;
+            var testId = received.Packet switch
+            {
+                Step s => s.TestId,
+                StatusChange s => s.TestId,
+                TestData d => d.TestId,
+                _ => 0L,
+            };
+            var exec = _running.Values.FirstOrDefault(e => e.Owns(testId));
+            if (exec is null && received.Packet is not TestMetaUpdate)
+            {
+                _inTest!.SendPacket(_stamp, new Ack { Ok = false, Error = $"test {testId} is not running on this agent" }, corr, routing);
+                continue;
+            }
+
+            exec?.Observe(received.Packet);
+            SendAsync(received.Packet).ContinueWith(t => _work.Enqueue(() => _inTest!.SendPacket(_stamp, t.Result, corr, routing)), TaskScheduler.Default);
+        }
+    }
+
+    private sealed record Pending(PacketHeader Header, IPacket Packet, TaskCompletionSource<Ack> Completion, long SentAt);
+}

@@ -1,0 +1,525 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using Megatest.Config;
+using Megatest.Core;
+using Megatest.LogPro;
+using Megatest.Protocol;
+using Microsoft.Extensions.Logging;
+
+namespace Megatest.Agent;
+
+/// <summary>
+/// Runs one test or item on this host (SPEC §1.2, §6.5, §8.1): prepares the run directory and the
+/// environment, runs the runscript and the ezsteps, checks step logs with the built-in log checker and
+/// reports every step and status change as packets.
+/// </summary>
+public sealed partial class TestExecution
+{
+    private readonly LaunchTest _launch;
+    private readonly IStatusSink _sink;
+    private readonly AreaCache _areas;
+    private readonly string _megatest;
+    private readonly string _inTestEndpoint;
+    private readonly ILogger _logger;
+    private readonly List<Task<Ack>> _sent = [];
+    private readonly Lock _lock = new();
+    private Process? _current;
+    private string? _killReason;
+    private volatile bool _selfCompleted;
+    private long _started;
+
+    /// <summary>Prepares the execution of <paramref name="launch"/>.</summary>
+    public TestExecution(LaunchTest launch, IStatusSink sink, AreaCache areas, string megatestExecutable, string inTestEndpoint, ILogger logger)
+    {
+        _launch = launch;
+        _sink = sink;
+        _areas = areas;
+        _megatest = megatestExecutable;
+        _inTestEndpoint = inTestEndpoint;
+        _logger = logger;
+    }
+
+    /// <summary>True when <paramref name="testId"/> is this execution's test.</summary>
+    public bool Owns(long testId) => testId == _launch.TestId;
+
+    /// <summary>Sees a packet a test process sent about itself (e.g. a runscript setting COMPLETED).</summary>
+    public void Observe(IPacket packet)
+    {
+        if (packet is StatusChange { State: States.Completed })
+        {
+            _selfCompleted = true;
+        }
+    }
+
+    /// <summary>Kills the whole process tree of the running step; the test ends KILLED.</summary>
+    public void Kill(string reason)
+    {
+        lock (_lock)
+        {
+            _killReason ??= reason;
+            try
+            {
+                if (_current is { HasExited: false } p)
+                {
+                    p.Kill(entireProcessTree: true);
+                }
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                // it ended on its own meanwhile
+            }
+        }
+    }
+
+    /// <summary>Reports a test that could not run at all (INCOMPLETE, with the reason as comment).</summary>
+    public TestEnded Abandon(string message)
+    {
+        Send(new StatusChange { TestId = _launch.TestId, State = States.Incomplete, Status = Statuses.Fail, Comment = Trim(message) });
+        WaitForAcks();
+        return Ended(States.Incomplete, Statuses.Fail, -1);
+    }
+
+    /// <summary>Runs the test to its end and returns the TestEnded packet for the coordinator.</summary>
+    public TestEnded Run()
+    {
+        _started = Now();
+        var area = _areas.Get(_launch.AreaPath, _launch.Target);
+        var env = area.Environment.Clone();
+        foreach (var (k, v) in _launch.SetVars)
+        {
+            env.Set(k, v);
+        }
+
+        SetItemVars(env);
+        env.Set("MT_TEST_NAME", _launch.TestName);
+        env.Set("MT_ITEMPATH", _launch.ItemPath);
+        env.Set("MT_RUNNAME", _launch.RunName);
+        env.Set("MT_TARGET", _launch.Target);
+        var testDir = area.FindTestDirectory(_launch.TestName)
+            ?? throw new InvalidOperationException($"test '{_launch.TestName}' has no testconfig in {string.Join(", ", area.TestsDirectories)}");
+        var tc = area.ReadTestConfig(_launch.TestName, env);
+        SetItemVars(env); // item variables win over anything the testconfig exported
+        var dirs = RunDirectories.Create(area, tc, testDir, _launch.Target, _launch.RunName, _launch.TestName, _launch.ItemPath);
+        if (_launch.Preclean)
+        {
+            Clean(dirs.PhysicalDir);
+        }
+
+        Populate(area, testDir, dirs, env);
+        SetTestEnvironment(area, env, dirs, testDir);
+        WriteLogProFiles(tc, dirs.LinkDir);
+        WriteEnvFiles(env, dirs.LinkDir);
+        Send(new StatusChange
+        {
+            TestId = _launch.TestId,
+            State = States.RemoteHostStart,
+            Status = Statuses.NA,
+            Host = Environment.MachineName,
+            Uname = Uname(),
+            RunDir = dirs.LinkDir,
+            ShortDir = dirs.PhysicalDir,
+            EventTime = _started,
+        });
+
+        var limit = RunTimeLimit(area, tc);
+        using var timer = limit > 0 ? new Timer(_ => Kill($"run time limit of {limit} s exceeded"), null, TimeSpan.FromSeconds(limit), Timeout.InfiniteTimeSpan) : null;
+        var (state, status, code) = RunBody(area, tc, testDir, dirs, env);
+        if (_killReason is not null)
+        {
+            Send(new StatusChange { TestId = _launch.TestId, State = States.Killed, Status = Statuses.Killed, Comment = Trim(_killReason), RunDuration = Now() - _started });
+            WaitForAcks();
+            return Ended(States.Killed, Statuses.Killed, -1);
+        }
+
+        if (!_selfCompleted && state is not null)
+        {
+            Send(new StatusChange { TestId = _launch.TestId, State = state, Status = status, RunDuration = Now() - _started });
+        }
+        else
+        {
+            Send(new StatusChange { TestId = _launch.TestId, RunDuration = Now() - _started });
+        }
+
+        WaitForAcks();
+        return Ended(state ?? States.Completed, status ?? Statuses.Pass, code);
+    }
+
+    private (string? State, string? Status, int Code) RunBody(AreaConfig area, ConfigData tc, string testDir, RunDirectories dirs, EnvironmentScope env)
+    {
+        var rollupCode = 0;
+        var runscript = tc.Get("setup", "runscript");
+        Send(new StatusChange { TestId = _launch.TestId, State = States.Running });
+        if (!string.IsNullOrWhiteSpace(runscript))
+        {
+            var script = ResolveRunscript(runscript.Trim(), testDir);
+            rollupCode = RunProcess(Quote(script), dirs.LinkDir, env, null);
+            if (_killReason is not null)
+            {
+                return (null, null, -1);
+            }
+        }
+
+        var steps = tc.Section("ezsteps");
+        if (steps.Count == 0)
+        {
+            var auto = false;
+            return (States.Completed, StepResults.StatusForRollupCode(rollupCode, auto), rollupCode);
+        }
+
+        var combined = rollupCode == 0 ? Statuses.Pass : StepResults.StatusForRollupCode(rollupCode, false);
+        var ezEnv = env.Clone();
+        ezEnv.Set("PATH", (ezEnv.Get("PATH") ?? "/usr/bin:/bin") + ":.");
+        var lastCode = 0;
+        for (var i = 0; i < steps.Count; i++)
+        {
+            var (name, rawCommand) = steps[i];
+            var command = StepPrefix().Replace(rawCommand, "", 1);
+            Send(new Step { TestId = _launch.TestId, StepName = name, State = "start", Status = "-", EventTime = Now() });
+            var log = name + ".log";
+            var code = RunProcess("{ " + command + "\n} > " + Quote(log) + " 2>&1", dirs.LinkDir, ezEnv, name);
+            if (_killReason is not null)
+            {
+                Send(new Step { TestId = _launch.TestId, StepName = name, State = "end", Status = code.ToString(CultureInfo.InvariantCulture), EventTime = Now(), Comment = "killed", LogFile = log });
+                return (null, null, -1);
+            }
+
+            var rules = Path.Combine(dirs.LinkDir, name + ".logpro");
+            var usedLogPro = File.Exists(rules);
+            string? comment = null;
+            var logFile = log;
+            if (usedLogPro)
+            {
+                (code, comment) = CheckLog(name, rules, dirs.LinkDir);
+                logFile = name + ".html";
+                Send(new StatusChange { TestId = _launch.TestId, FinalLogf = logFile });
+            }
+
+            lastCode = code;
+            Send(new Step { TestId = _launch.TestId, StepName = name, State = "end", Status = code.ToString(CultureInfo.InvariantCulture), EventTime = Now(), Comment = comment, LogFile = logFile });
+            var stepStatus = StepResults.StatusForExit(code, usedLogPro);
+            combined = StepResults.Combine(combined, stepStatus);
+            var last = i == steps.Count - 1;
+            if (combined == Statuses.Fail)
+            {
+                var why = $"Failed at step {name}";
+                Send(new StatusChange { TestId = _launch.TestId, State = States.Completed, Status = Statuses.Fail, Comment = why });
+                return (States.Completed, Statuses.Fail, code);
+            }
+
+            if (!StepResults.ContinuesAfter(code, usedLogPro))
+            {
+                return (States.Completed, combined, code);
+            }
+
+            if (!last)
+            {
+                Send(new StatusChange { TestId = _launch.TestId, State = States.Running, Status = combined });
+            }
+        }
+
+        return (States.Completed, combined, lastCode);
+    }
+
+    private (int Code, string Comment) CheckLog(string step, string rulesPath, string runDir)
+    {
+        var html = Path.Combine(runDir, step + ".html");
+        CheckResult result;
+        try
+        {
+            var rules = RuleSet.Load(rulesPath);
+            using var input = new StreamReader(Path.Combine(runDir, step + ".log"));
+            using var annotated = new StreamWriter(Path.Combine(runDir, step + "_logpro.log"));
+            result = new LogChecker(rules).Run(input, annotated, html);
+        }
+        catch (LogProSyntaxException ex)
+        {
+            return (1, "FAIL: " + ex.Message);
+        }
+        catch (IOException ex)
+        {
+            return (1, "FAIL: " + ex.Message);
+        }
+
+        var rows = result.Rules.Select(r => new TestDataItem
+        {
+            Category = step,
+            Variable = "rule-" + r.Index.ToString(CultureInfo.InvariantCulture),
+            Value = r.Measured,
+            Expected = r.Expected,
+            Tol = r.Tolerance,
+            Comment = r.Description,
+            Status = r.Passed ? "OK" : "FAIL",
+            Type = r.Type,
+        }).ToList();
+        rows.Add(new TestDataItem
+        {
+            Category = step,
+            Variable = "final",
+            Value = result.ExitCode.ToString(CultureInfo.InvariantCulture),
+            Comment = string.Join("; ", result.Messages),
+            Status = result.Status,
+            Type = "logpro",
+        });
+        Send(new TestData { TestId = _launch.TestId, Rows = [.. rows], Rollup = false });
+        return (result.ExitCode, result.Comment);
+    }
+
+    private int RunProcess(string bashCommand, string cwd, EnvironmentScope env, string? step)
+    {
+        var psi = new ProcessStartInfo("/bin/bash")
+        {
+            WorkingDirectory = cwd,
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+        };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add(bashCommand);
+        psi.Environment.Clear();
+        foreach (var (k, v) in env.Variables)
+        {
+            psi.Environment[k] = v;
+        }
+
+        Process p;
+        lock (_lock)
+        {
+            if (_killReason is not null)
+            {
+                return -1;
+            }
+
+            p = Process.Start(psi) ?? throw new InvalidOperationException("could not start /bin/bash");
+            _current = p;
+        }
+
+        using (p)
+        {
+            p.StandardInput.Close();
+            Send(new StatusChange { TestId = _launch.TestId, AttemptNum = p.Id });
+            p.WaitForExit();
+            lock (_lock)
+            {
+                _current = null;
+            }
+
+            _logger.LogDebug("{Test}/{Item} {Step} exited {Code}", _launch.TestName, _launch.ItemPath, step ?? "runscript", p.ExitCode);
+            return p.ExitCode;
+        }
+    }
+
+    private void Populate(AreaConfig area, string testDir, RunDirectories dirs, EnvironmentScope env)
+    {
+        var launchLog = Path.Combine(dirs.PhysicalDir, "mt_launch.log");
+        var copyCmd = area.Megatest.Get("setup", "testcopycmd");
+        if (!string.IsNullOrWhiteSpace(copyCmd))
+        {
+            var cmd = copyCmd.Replace("TEST_SRC_PATH", testDir, StringComparison.Ordinal).Replace("TEST_TARG_PATH", dirs.PhysicalDir, StringComparison.Ordinal);
+            File.AppendAllText(launchLog, "testcopycmd: " + cmd + "\n");
+            var (exit, _) = Shell.Run(cmd, env, area.TopPath);
+            if (exit != 0)
+            {
+                throw new InvalidOperationException($"testcopycmd exited {exit}: {cmd}");
+            }
+
+            return;
+        }
+
+        File.AppendAllText(launchLog, $"copy {testDir}/ -> {dirs.PhysicalDir}/\n");
+        CopyTree(testDir, dirs.PhysicalDir);
+    }
+
+    private static void CopyTree(string source, string target)
+    {
+        foreach (var dir in Directory.EnumerateDirectories(source, "*", SearchOption.AllDirectories))
+        {
+            Directory.CreateDirectory(Path.Combine(target, Path.GetRelativePath(source, dir)));
+        }
+
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var dest = Path.Combine(target, Path.GetRelativePath(source, file));
+            File.Copy(file, dest, overwrite: true);
+            File.SetUnixFileMode(dest, File.GetUnixFileMode(file) | UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+    }
+
+    private static void Clean(string dir)
+    {
+        if (!Directory.Exists(dir))
+        {
+            return;
+        }
+
+        foreach (var entry in new DirectoryInfo(dir).EnumerateFileSystemInfos())
+        {
+            if (entry is DirectoryInfo d && d.LinkTarget is null)
+            {
+                d.Delete(recursive: true);
+            }
+            else
+            {
+                entry.Delete();
+            }
+        }
+    }
+
+    private void SetItemVars(EnvironmentScope env)
+    {
+        foreach (var (k, v) in _launch.ItemVars)
+        {
+            env.Set(k, v);
+        }
+    }
+
+    private void SetTestEnvironment(AreaConfig area, EnvironmentScope env, RunDirectories dirs, string testDir)
+    {
+        var cmdInfo = new CmdInfo
+        {
+            AgentEndpoint = _inTestEndpoint,
+            RunId = _launch.RunId,
+            TestId = _launch.TestId,
+            TestName = _launch.TestName,
+            ItemPath = _launch.ItemPath,
+            RunDir = dirs.LinkDir,
+            TestPath = testDir,
+            TopPath = area.TopPath,
+            Target = _launch.Target,
+            RunName = _launch.RunName,
+        };
+        env.Set("MT_CMDINFO", cmdInfo.Encode());
+        env.Set("MT_RUN_AREA_HOME", area.TopPath);
+        env.Set("MT_TESTSUITENAME", env.Get("MT_TESTSUITENAME") ?? Path.GetFileName(area.TopPath));
+        env.Set("MT_TEST_RUN_DIR", dirs.LinkDir);
+        env.Set("MT_LINKTREE", area.LinkTree);
+        env.Set("MT_RUNPATH", Path.Combine(area.LinkTree, _launch.Target, _launch.RunName));
+        env.Set("MT_MEGATEST", _megatest);
+        env.Set("MT_ITEM_INFO", "(" + string.Concat(_launch.ItemVars.Select(kv => $"({kv.Key} {kv.Value})")) + ")");
+        var bin = Path.GetDirectoryName(_megatest);
+        if (!string.IsNullOrEmpty(bin))
+        {
+            env.Set("PATH", (env.Get("PATH") ?? "/usr/bin:/bin") + ":" + bin);
+        }
+
+        var keys = TargetKeys.Split(_launch.Target, area.Keys);
+        for (var i = 0; i < keys.Length; i++)
+        {
+            env.Set(area.Keys[i], keys[i]);
+        }
+
+        SetItemVars(env);
+    }
+
+    private static void WriteLogProFiles(ConfigData tc, string runDir)
+    {
+        foreach (var (step, rules) in tc.Section("logpro"))
+        {
+            var path = Path.Combine(runDir, step + ".logpro");
+            if (!File.Exists(path))
+            {
+                File.WriteAllText(path, rules + "\n");
+            }
+        }
+    }
+
+    private static void WriteEnvFiles(EnvironmentScope env, string runDir)
+    {
+        var sh = new StringBuilder();
+        var csh = new StringBuilder();
+        foreach (var (k, v) in env.Variables.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            if (!ValidName().IsMatch(k))
+            {
+                continue;
+            }
+
+            var quoted = "'" + v.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+            sh.Append("export ").Append(k).Append('=').Append(quoted).Append('\n');
+            csh.Append("setenv ").Append(k).Append(' ').Append(quoted).Append('\n');
+        }
+
+        File.WriteAllText(Path.Combine(runDir, "megatest.sh"), sh.ToString());
+        File.WriteAllText(Path.Combine(runDir, "megatest.csh"), csh.ToString());
+    }
+
+    private int RunTimeLimit(AreaConfig area, ConfigData tc)
+    {
+        if (_launch.RunTimeLimitSeconds > 0)
+        {
+            return _launch.RunTimeLimitSeconds;
+        }
+
+        var spec = tc.Get("requirements", "runtimelim") ?? area.Megatest.Get("setup", "runtimelim");
+        return DurationSpec.ParseSeconds(spec) ?? 0;
+    }
+
+    private static string ResolveRunscript(string runscript, string testDir)
+    {
+        if (runscript.Contains('/', StringComparison.Ordinal))
+        {
+            return runscript;
+        }
+
+        var local = Path.Combine(testDir, runscript);
+        if (File.Exists(local))
+        {
+            var mode = File.GetUnixFileMode(local);
+            if ((mode & UnixFileMode.UserExecute) == 0)
+            {
+                File.SetUnixFileMode(local, mode | UnixFileMode.UserExecute | UnixFileMode.GroupExecute);
+            }
+
+            return "./" + runscript;
+        }
+
+        return runscript;
+    }
+
+    private void Send(IPacket packet)
+    {
+        var task = _sink.SendAsync(packet);
+        lock (_sent)
+        {
+            _sent.Add(task);
+        }
+    }
+
+    private void WaitForAcks()
+    {
+        Task<Ack>[] all;
+        lock (_sent)
+        {
+            all = [.. _sent];
+        }
+
+        Task.WaitAll(all);
+    }
+
+    private TestEnded Ended(string state, string status, int code) =>
+        new() { RunId = _launch.RunId, TestId = _launch.TestId, State = state, Status = status, ExitCode = code };
+
+    private static string Uname()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/sys/kernel/ostype").Trim() + " " + Environment.MachineName + " " + File.ReadAllText("/proc/sys/kernel/osrelease").Trim();
+        }
+        catch (IOException)
+        {
+            return Environment.OSVersion.ToString();
+        }
+    }
+
+    private static string Quote(string s) => "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
+    private static string Trim(string s) => s.Length > 1000 ? s[..1000] : s;
+
+    private static long Now() => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+
+    [GeneratedRegex(@"^\s*\{[^}]*\}\s*")]
+    private static partial Regex StepPrefix();
+
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*$")]
+    private static partial Regex ValidName();
+}

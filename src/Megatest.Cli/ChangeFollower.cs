@@ -1,0 +1,55 @@
+using System.Globalization;
+using Megatest.Protocol;
+using Megatest.Protocol.Transport;
+using NetMQ;
+using NetMQ.Sockets;
+
+namespace Megatest.Cli;
+
+/// <summary>Subscribes to the db writer's committed-change stream and keeps the latest row of each test.</summary>
+public sealed class ChangeFollower : IDisposable
+{
+    private readonly SubscriberSocket _sub;
+    private readonly Dictionary<long, TestRowInfo> _rows = [];
+
+    /// <summary>Connects to <paramref name="publishEndpoint"/> and subscribes to everything.</summary>
+    public ChangeFollower(string publishEndpoint)
+    {
+        _sub = Endpoints.Configure(new SubscriberSocket());
+        _sub.Connect(publishEndpoint);
+        _sub.SubscribeToAnyTopic();
+    }
+
+    /// <summary>Rows seen, by test id.</summary>
+    public IReadOnlyDictionary<long, TestRowInfo> Rows => _rows;
+
+    /// <summary>Reads what has arrived (waiting up to <paramref name="wait"/> for the first); returns the changes of <paramref name="runId"/>.</summary>
+    public List<TestRowInfo> Poll(long runId, TimeSpan wait)
+    {
+        var changes = new List<TestRowInfo>();
+        var timeout = wait;
+        while (_sub.TryReceivePacket(true, timeout, out var received, out _))
+        {
+            timeout = TimeSpan.Zero;
+            if (received?.Packet is TestChanged changed && (runId == 0 || changed.Row.RunId == runId))
+            {
+                _rows[changed.Row.Id] = changed.Row;
+                changes.Add(changed.Row);
+            }
+        }
+
+        return changes;
+    }
+
+    /// <summary>Formats a finished row as a progress line.</summary>
+    public static string Line(TestRowInfo row, string target, string runName)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        var path = $"lt/{target}/{runName}/{row.TestName}" + (row.ItemPath.Length > 0 ? "/" + row.ItemPath : "");
+        var duration = row.RunDuration.ToString("0", CultureInfo.InvariantCulture) + "s";
+        return $"  {row.State,-12} {row.Status,-15} {duration,6}  {path}";
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _sub.Dispose();
+}

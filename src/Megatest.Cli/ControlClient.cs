@@ -1,0 +1,45 @@
+using Megatest.Protocol;
+using Megatest.Protocol.Transport;
+using NetMQ;
+using NetMQ.Sockets;
+
+namespace Megatest.Cli;
+
+/// <summary>The CLI side of the control conversation: drops control packets to the coordinator and reads its answers.</summary>
+public sealed class ControlClient : IDisposable
+{
+    private readonly DealerSocket _socket;
+    private readonly PacketStamp _stamp = new("cli@" + Environment.MachineName + "-" + Environment.ProcessId);
+
+    /// <summary>Connects to the coordinator at <paramref name="endpoint"/>.</summary>
+    public ControlClient(string endpoint)
+    {
+        _socket = Endpoints.Configure(new DealerSocket());
+        _socket.Connect(endpoint);
+    }
+
+    /// <summary>Sends a control packet; returns its header (its id correlates the answers).</summary>
+    public PacketHeader Send(IPacket packet) => _socket.SendPacket(_stamp, packet);
+
+    /// <summary>Waits up to <paramref name="timeout"/> for the next packet; null on time-out.</summary>
+    public ReceivedPacket? Receive(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var left = deadline - DateTime.UtcNow;
+            if (_socket.TryReceivePacket(false, left > TimeSpan.Zero ? left : TimeSpan.Zero, out var received, out var error))
+            {
+                return received;
+            }
+
+            if (error is null && DateTime.UtcNow >= deadline)
+            {
+                return null;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _socket.Dispose();
+}

@@ -1,0 +1,57 @@
+using Megatest.Agent;
+using Megatest.Config;
+using Megatest.DbWriter;
+using Megatest.Scheduling;
+using Microsoft.Extensions.Logging;
+using NetMQ;
+
+namespace Megatest.Cli;
+
+/// <summary>
+/// The single-machine default: a db writer, a coordinator and one local agent started inside this
+/// process, still talking real packets over loopback TCP.
+/// </summary>
+public sealed class EmbeddedRoles : IDisposable
+{
+    private readonly DbWriterService _db;
+    private readonly CoordinatorService _coordinator;
+    private readonly AgentService _agent;
+
+    /// <summary>Starts the three roles for <paramref name="area"/>.</summary>
+    public EmbeddedRoles(AreaConfig area, ILoggerFactory logs)
+    {
+        ArgumentNullException.ThrowIfNull(area);
+        ArgumentNullException.ThrowIfNull(logs);
+        _db = new DbWriterService(new DbWriterOptions { DatabasePath = AreaLocations.DatabasePath(area), Keys = area.Keys }, logs.CreateLogger("dbwriter"));
+        _db.Start();
+        _coordinator = new CoordinatorService(new CoordinatorOptions
+        {
+            AreaPath = area.TopPath,
+            DbWriterEndpoint = _db.Endpoint,
+            DbWriterPublishEndpoint = _db.PublishEndpoint,
+        }, logs.CreateLogger("coordinator"));
+        _coordinator.Start();
+        _agent = new AgentService(new AgentOptions
+        {
+            CoordinatorEndpoint = _coordinator.Endpoint,
+            DbWriterEndpoint = _db.Endpoint,
+            AgentId = "local-" + Environment.ProcessId,
+        }, logs.CreateLogger("agent"));
+        _agent.Start();
+    }
+
+    /// <summary>The coordinator's endpoint.</summary>
+    public string CoordinatorEndpoint => _coordinator.Endpoint;
+
+    /// <summary>The db writer's change stream endpoint.</summary>
+    public string PublishEndpoint => _db.PublishEndpoint;
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _agent.Dispose();
+        _coordinator.Dispose();
+        _db.Dispose();
+        NetMQConfig.Cleanup(block: false);
+    }
+}

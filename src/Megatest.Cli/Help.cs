@@ -1,0 +1,22 @@
+namespace Megatest.Cli;
+
+/// <summary>The help text.</summary>
+public static class Help
+{
+    /// <summary>Printed for -h and when no action is given.</summary>
+    public const string Text = """
+        megatest: a distributed regression-test and task-flow manager (Megatest-compatible)
+
+        Run tests (in an area: a directory with megatest.config, or below one):
+          -run -target K1/K2 -runname NAME [-testpatt PATT] [-tagexpr T] [--modepatt VAR]
+               [-rerun STATUSES] [-force] [-preclean] [-setvars V=x,W=y] [-reqtarg K1/K2]
+        Queries:
+          -list-runs RUNPATT [-target PATT] [-testpatt PATT] [-state S] [-status X] [-dumpmode json]
+          -list-targets [-target PATT]      -list-db-targets      -show-keys      -list-disks
+          -show-config [-section S -var V]  -show-runconfig -target T [-section S -var V]  [-dumpmode json]
+        Log checker:
+          -logpro RULEFILE [HTMLFILE] < input.log > annotated.log   (also installed as 'logpro')
+        General:
+          -start-dir DIR   -debug N   -version   -h
+        """;
+}

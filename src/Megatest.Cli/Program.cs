@@ -1,0 +1,3 @@
+using Megatest.Cli;
+
+return CommandLine.Run(args, Console.Out, Console.Error);

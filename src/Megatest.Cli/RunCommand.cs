@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using Megatest.Config;
+using Megatest.Protocol;
+using Megatest.Scheduling;
+using Microsoft.Extensions.Logging;
+
+namespace Megatest.Cli;
+
+/// <summary>
+/// megatest -run: checks the request, starts the embedded roles, drops a run packet to the coordinator,
+/// prints progress from the change stream and a summary when the coordinator says the run ended.
+/// </summary>
+public static class RunCommand
+{
+    /// <summary>How often a progress line with counts is printed.</summary>
+    public static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(5);
+
+    /// <summary>Runs; returns the exit code (0 when the run was carried out, whatever the tests' results).</summary>
+    public static int Execute(CliArgs args, TextWriter output, TextWriter errors, ILoggerFactory logs)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(errors);
+        var target = args.Get("-target") ?? args.Get("-reqtarg") ?? Environment.GetEnvironmentVariable("MT_TARGET")
+            ?? throw new UsageException("-run needs a target: -target VALUE1/VALUE2 (one value per key)");
+        var runName = args.Get("-runname") ?? throw new UsageException("-run needs a run name: -runname NAME", 2);
+        var request = new RunRequest
+        {
+            Target = target,
+            RunName = runName,
+            TestPatt = args.Get("-testpatt") ?? "",
+            RerunStatuses = (args.Get("-rerun") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            Force = args.Has("-force"),
+            Preclean = args.Has("-preclean"),
+            RerunAll = args.Has("-rerun-all"),
+            TagExpr = args.Get("-tagexpr") ?? "",
+            ModePatt = args.Get("--modepatt") ?? "",
+            SetVars = ParseSetVars(args.Get("-setvars")),
+            Owner = Environment.UserName,
+            RequireTargetSection = args.Has("-reqtarg"),
+        };
+        errors.WriteLine("megatest " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1)));
+
+        // Check everything before anything is written: a bad request leaves no database, run or directory behind.
+        var env = EnvironmentScope.FromProcess();
+        var area = AreaConfig.Load(Directory.GetCurrentDirectory(), target, env);
+        var plan = RunPlanner.Plan(area, request);
+        foreach (var warning in plan.Warnings)
+        {
+            errors.WriteLine("WARNING: " + warning);
+        }
+
+        using var roles = new EmbeddedRoles(area, logs);
+        return Follow(roles.CoordinatorEndpoint, roles.PublishEndpoint, request, output, errors);
+    }
+
+    /// <summary>Drops the run packet and follows the run to its end.</summary>
+    public static int Follow(string coordinator, string publish, RunRequest request, TextWriter output, TextWriter errors)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(errors);
+        using var follower = new ChangeFollower(publish);
+        using var client = new ControlClient(coordinator);
+        var sent = client.Send(request);
+        var ack = WaitFor<ControlAck>(client, sent.MessageId, TimeSpan.FromSeconds(120));
+        if (ack is null)
+        {
+            errors.WriteLine($"No answer from the coordinator at {coordinator} within 120 s");
+            return 1;
+        }
+
+        if (!ack.Accepted)
+        {
+            errors.WriteLine("Run refused: " + ack.Reason);
+            return 1;
+        }
+
+        output.WriteLine(ack.Reason);
+        var printed = new Dictionary<long, string>();
+        var clock = Stopwatch.StartNew();
+        var lastProgress = TimeSpan.Zero;
+        while (true)
+        {
+            foreach (var row in follower.Poll(ack.RunId, TimeSpan.FromMilliseconds(100)))
+            {
+                if (IsFinished(row) && printed.GetValueOrDefault(row.Id) != row.State + row.Status)
+                {
+                    printed[row.Id] = row.State + row.Status;
+                    output.WriteLine(ChangeFollower.Line(row, request.Target, request.RunName));
+                }
+            }
+
+            if (client.Receive(TimeSpan.Zero) is { Packet: RunEnded ended } && ended.RunId == ack.RunId)
+            {
+                output.WriteLine("All tests launched and finished.");
+                output.WriteLine(ended.Message);
+                return 0;
+            }
+
+            if (clock.Elapsed - lastProgress >= ProgressEvery)
+            {
+                lastProgress = clock.Elapsed;
+                var counts = follower.Rows.Values.Where(r => r.RunId == ack.RunId)
+                    .GroupBy(r => r.State).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Count()} {g.Key}");
+                output.WriteLine($"[{clock.Elapsed:hh\\:mm\\:ss}] " + string.Join(", ", counts));
+            }
+        }
+    }
+
+    private static bool IsFinished(TestRowInfo row) =>
+        row.State is "COMPLETED" or "KILLED" or "INCOMPLETE" || (row.State == "NOT_STARTED" && row.Status != "n/a");
+
+    private static T? WaitFor<T>(ControlClient client, Guid correlation, TimeSpan timeout)
+        where T : class, IPacket
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            var received = client.Receive(deadline - DateTime.UtcNow);
+            if (received?.Packet is T packet && received.Header.CorrelationId == correlation)
+            {
+                return packet;
+            }
+        }
+
+        return null;
+    }
+
+    private static Dictionary<string, string> ParseSetVars(string? text)
+    {
+        var vars = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var eq = pair.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0)
+            {
+                throw new UsageException($"-setvars: expected VAR=value, got '{pair}'");
+            }
+
+            vars[pair[..eq]] = pair[(eq + 1)..];
+        }
+
+        return vars;
+    }
+}

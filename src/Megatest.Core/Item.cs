@@ -1,0 +1,28 @@
+namespace Megatest.Core;
+
+/// <summary>One item of an itemized test: its variables in order (SPEC §3.4).</summary>
+/// <param name="Vars">The variables in variable order.</param>
+public sealed record Item(IReadOnlyList<ItemVar> Vars)
+{
+    /// <summary>The item path: values in variable order joined by <c>/</c>.</summary>
+    public string Path => string.Join("/", Vars.Select(v => v.Value));
+
+    /// <summary>Value-based equality (the default record equality would compare the list by reference).</summary>
+    public bool Equals(Item? other) =>
+        other is not null && Vars.Count == other.Vars.Count && Vars.SequenceEqual(other.Vars);
+
+    /// <inheritdoc />
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        foreach (var v in Vars)
+        {
+            hash.Add(v);
+        }
+
+        return hash.ToHashCode();
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => Path;
+}

@@ -1,0 +1,401 @@
+using Megatest.Protocol;
+using Megatest.Protocol.Transport;
+using Megatest.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using NetMQ;
+using NetMQ.Sockets;
+
+namespace Megatest.DbWriter;
+
+/// <summary>
+/// The only writer of megatest.db. Receives packets on a ROUTER socket, applies each burst in one
+/// transaction, acknowledges after commit, then publishes every committed change on a PUB socket with a
+/// per-run sequence number.
+/// </summary>
+public sealed class DbWriterService : IDisposable
+{
+    private readonly DbWriterOptions _options;
+    private readonly ILogger _logger;
+    private readonly PacketStamp _stamp;
+    private readonly Dictionary<long, long> _runSequence = [];
+    private readonly Dictionary<long, (string Target, string RunName)> _runNames = [];
+    private MegatestDatabase? _db;
+    private RouterSocket? _router;
+    private PublisherSocket? _pub;
+    private NetMQPoller? _poller;
+    private Thread? _thread;
+    private long _applied;
+
+    /// <summary>Creates the service; nothing opens until <see cref="Start"/>.</summary>
+    public DbWriterService(DbWriterOptions options, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        _logger = logger ?? NullLogger.Instance;
+        _stamp = new PacketStamp(options.SenderId);
+    }
+
+    /// <summary>The bound ROUTER endpoint (after Start).</summary>
+    public string Endpoint { get; private set; } = "";
+
+    /// <summary>The bound PUB endpoint (after Start).</summary>
+    public string PublishEndpoint { get; private set; } = "";
+
+    /// <summary>Packets applied so far.</summary>
+    public long Applied => Interlocked.Read(ref _applied);
+
+    /// <summary>Opens the database, binds the sockets and starts the poller thread.</summary>
+    public void Start()
+    {
+        _db = MegatestDatabase.Open(_options.DatabasePath, _options.Keys);
+        _router = Endpoints.Configure(new RouterSocket());
+        _pub = Endpoints.Configure(new PublisherSocket());
+        Endpoint = Endpoints.Bind(_router, _options.Endpoint);
+        PublishEndpoint = Endpoints.Bind(_pub, _options.PublishEndpoint);
+        _router.ReceiveReady += (_, _) => OnReceiveReady();
+        _poller = [_router];
+        _thread = new Thread(() => _poller.Run()) { IsBackground = true, Name = "dbwriter" };
+        _thread.Start();
+        _logger.LogInformation("db writer on {Endpoint}, publishing on {Publish}, database {Path}", Endpoint, PublishEndpoint, _options.DatabasePath);
+    }
+
+    /// <summary>Runs until <paramref name="token"/> is cancelled.</summary>
+    public async Task RunAsync(CancellationToken token)
+    {
+        Start();
+        try
+        {
+            await Task.Delay(Timeout.Infinite, token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            Stop();
+        }
+    }
+
+    /// <summary>Stops the poller and closes sockets and database.</summary>
+    public void Stop()
+    {
+        if (_poller is { IsRunning: true })
+        {
+            _poller.Stop();
+        }
+
+        _thread?.Join(TimeSpan.FromSeconds(5));
+        _poller?.Dispose();
+        _router?.Dispose();
+        _pub?.Dispose();
+        _db?.Dispose();
+        _poller = null;
+        _router = null;
+        _pub = null;
+        _db = null;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => Stop();
+
+    private void OnReceiveReady()
+    {
+        var batch = new List<ReceivedPacket>();
+        NetMQMessage? msg = null;
+        while (batch.Count < _options.MaxBatch && _router!.TryReceiveMultipartMessage(TimeSpan.Zero, ref msg))
+        {
+            if (PacketSocketExtensions.TryDecode(msg, hasRouting: true, out var received, out var error))
+            {
+                batch.Add(received!);
+            }
+            else
+            {
+                _logger.LogWarning("db writer rejected a message of {Frames} frames: {Error}", msg.FrameCount, error);
+                if (msg.FrameCount >= 1)
+                {
+                    // Tell the sender why, when we know who it is.
+                    _router!.SendPacket(_stamp, new Ack { Ok = false, Error = error!.ToString() }, routing: msg[0].ToByteArray());
+                }
+            }
+
+            msg = null;
+        }
+
+        if (batch.Count > 0)
+        {
+            ApplyBatch(batch);
+        }
+    }
+
+    private void ApplyBatch(List<ReceivedPacket> batch)
+    {
+        var outcome = new BatchOutcome();
+        try
+        {
+            using var tx = _db!.BeginBatch();
+            foreach (var p in batch)
+            {
+                Apply(tx, p, outcome);
+            }
+
+            foreach (var runId in outcome.TouchedRuns)
+            {
+                tx.RefreshRunStats(runId, Now());
+            }
+
+            tx.Commit();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException && batch.Count > 1)
+        {
+            // One packet spoiled the transaction: apply them one by one so only that one fails.
+            _logger.LogWarning(ex, "batch of {Count} failed; applying one by one", batch.Count);
+            outcome = new BatchOutcome();
+            foreach (var p in batch)
+            {
+                ApplySingle(p, outcome);
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            outcome = new BatchOutcome();
+            outcome.Replies.Add((batch[0], new Ack { Ok = false, Error = ex.Message }));
+        }
+
+        Interlocked.Add(ref _applied, batch.Count);
+        Publish(outcome);
+        foreach (var (to, reply) in outcome.Replies)
+        {
+            _router!.SendPacket(_stamp, reply, to.Header.MessageId, to.Routing);
+        }
+
+        foreach (var (to, request) in outcome.Deferred)
+        {
+            AnswerAfterCommit(to, request);
+        }
+    }
+
+    private void ApplySingle(ReceivedPacket p, BatchOutcome outcome)
+    {
+        var single = new BatchOutcome();
+        try
+        {
+            using var tx = _db!.BeginBatch();
+            Apply(tx, p, single);
+            foreach (var runId in single.TouchedRuns)
+            {
+                tx.RefreshRunStats(runId, Now());
+            }
+
+            tx.Commit();
+            outcome.Merge(single);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            _logger.LogWarning("packet {Code} from {Sender} rejected: {Error}", p.Header.Code, p.Header.SenderId, ex.Message);
+            outcome.Replies.Add((p, ErrorReply(p.Packet, ex.Message)));
+        }
+    }
+
+    private static IPacket ErrorReply(IPacket request, string error) => request switch
+    {
+        RegisterRun => new RunRegistered { Error = error },
+        RegisterTests => new TestsRegistered { Error = error },
+        _ => new Ack { Ok = false, Error = error },
+    };
+
+    private void Apply(WriteBatch tx, ReceivedPacket p, BatchOutcome outcome)
+    {
+        var now = Now();
+        switch (p.Packet)
+        {
+            case RegisterRun r:
+            {
+                var id = tx.EnsureRun(r.KeyValues, r.RunName, r.Owner, now, out var created);
+                var run = tx.Reader.GetRun(id)!;
+                outcome.Runs.Add(run);
+                outcome.Replies.Add((p, new RunRegistered { RunId = id, Created = created }));
+                break;
+            }
+
+            case RegisterTests r:
+            {
+                var rows = new List<TestRowInfo>(r.Tests.Length);
+                foreach (var t in r.Tests)
+                {
+                    var row = tx.RegisterTest(r.RunId, t.TestName, t.ItemPath, now);
+                    rows.Add(ToInfo(row));
+                    outcome.Tests.Add(row);
+                }
+
+                outcome.TouchedRuns.Add(r.RunId);
+                outcome.Replies.Add((p, new TestsRegistered { Rows = [.. rows] }));
+                break;
+            }
+
+            case StatusChange s:
+            {
+                var changed = tx.UpdateTest(s.TestId, new TestUpdate
+                {
+                    State = s.State,
+                    Status = s.Status,
+                    Comment = s.Comment,
+                    Host = s.Host,
+                    Uname = s.Uname,
+                    RunDir = s.RunDir,
+                    ShortDir = s.ShortDir,
+                    EventTime = s.EventTime,
+                    RunDuration = s.RunDuration,
+                    FinalLogf = s.FinalLogf,
+                    AttemptNum = s.AttemptNum,
+                    CpuLoad = s.CpuLoad,
+                    DiskFree = s.DiskFree,
+                }, now);
+                AddChanged(outcome, changed);
+                outcome.Replies.Add((p, new Ack { Ok = true }));
+                break;
+            }
+
+            case Step s:
+                tx.RecordStep(s.TestId, new StepRecord(s.StepName, s.State, s.Status, s.EventTime, s.Comment, s.LogFile));
+                outcome.Replies.Add((p, new Ack { Ok = true }));
+                break;
+
+            case TestData d:
+            {
+                var rows = d.Rows.Select(r => new TestDataInput(r.Category, r.Variable, r.Value, r.Expected, r.Tol, r.Units, r.Comment, r.Status, r.Type)).ToList();
+                AddChanged(outcome, tx.RecordTestData(d.TestId, rows, d.Rollup));
+                outcome.Replies.Add((p, new Ack { Ok = true }));
+                break;
+            }
+
+            case TestMetaUpdate m:
+                tx.UpsertTestMeta(new TestMeta(m.TestName, m.Author, m.Owner, m.Description, m.Reviewed, m.Tags, m.JobGroup));
+                outcome.Replies.Add((p, new Ack { Ok = true }));
+                break;
+
+            case UpdateRun u:
+                outcome.Runs.Add(tx.UpdateRun(u.RunId, u.State, u.Status, u.Comment, now));
+                outcome.Replies.Add((p, new Ack { Ok = true }));
+                break;
+
+            case SnapshotRequest or SubscribeProbe:
+                outcome.Deferred.Add((p, p.Packet));
+                break;
+
+            default:
+                outcome.Replies.Add((p, new Ack { Ok = false, Error = $"the db writer does not take {p.Header.Code} packets" }));
+                break;
+        }
+    }
+
+    private static void AddChanged(BatchOutcome outcome, IReadOnlyList<TestRow> changed)
+    {
+        foreach (var row in changed)
+        {
+            outcome.Tests.Add(row);
+            outcome.TouchedRuns.Add(row.RunId);
+        }
+    }
+
+    private void AnswerAfterCommit(ReceivedPacket to, IPacket request)
+    {
+        switch (request)
+        {
+            case SnapshotRequest s:
+            {
+                using var tx = _db!.BeginBatch();
+                var rows = tx.Reader.Tests(s.RunId).Select(ToInfo).ToArray();
+                _router!.SendPacket(_stamp, new Snapshot { RunId = s.RunId, Rows = rows, Sequence = _runSequence.GetValueOrDefault(s.RunId) }, to.Header.MessageId, to.Routing);
+                break;
+            }
+
+            case SubscribeProbe probe:
+                _pub!.SendPacket(_stamp, new ProbeEcho { Token = probe.Token }, routing: Topics.Bytes(Topics.Probe(probe.Token)));
+                _router!.SendPacket(_stamp, new Ack { Ok = true }, to.Header.MessageId, to.Routing);
+                break;
+        }
+    }
+
+    private void Publish(BatchOutcome outcome)
+    {
+        foreach (var run in outcome.Runs)
+        {
+            _runNames[run.Id] = (run.Target, run.RunName);
+            var header = NextPublished(PacketCode.RunChanged, run.Id);
+            _pub!.SendPacket(header, new RunChanged { RunId = run.Id, Target = run.Target, RunName = run.RunName, State = run.State, Status = run.Status }, Topics.Bytes(Topics.Run(run.Id)));
+        }
+
+        foreach (var row in outcome.Tests)
+        {
+            var (target, runName) = RunName(row.RunId);
+            var header = NextPublished(PacketCode.TestChanged, row.RunId);
+            _pub!.SendPacket(header, new TestChanged { Row = ToInfo(row), Target = target, RunName = runName }, Topics.Bytes(Topics.Test(row.RunId, row.TestName)));
+        }
+    }
+
+    private (string Target, string RunName) RunName(long runId)
+    {
+        if (!_runNames.TryGetValue(runId, out var names))
+        {
+            using var tx = _db!.BeginBatch();
+            var run = tx.Reader.GetRun(runId);
+            names = run is null ? ("", "") : (run.Target, run.RunName);
+            _runNames[runId] = names;
+        }
+
+        return names;
+    }
+
+    private PacketHeader NextPublished(PacketCode code, long runId)
+    {
+        var seq = _runSequence.GetValueOrDefault(runId) + 1;
+        _runSequence[runId] = seq;
+        return new PacketHeader(ProtocolVersion.Current, code, Guid.NewGuid(), null, _stamp.SenderId, seq, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+    }
+
+    /// <summary>The wire form of a committed test row.</summary>
+    public static TestRowInfo ToInfo(TestRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return new TestRowInfo
+        {
+            Id = row.Id,
+            RunId = row.RunId,
+            TestName = row.TestName,
+            ItemPath = row.ItemPath,
+            State = row.State,
+            Status = row.Status,
+            Comment = row.Comment,
+            Host = row.Host,
+            RunDir = row.RunDir,
+            EventTime = row.EventTime,
+            RunDuration = row.RunDuration,
+            FinalLogf = row.FinalLogf,
+        };
+    }
+
+    private static long Now() => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+
+    private sealed class BatchOutcome
+    {
+        public List<(ReceivedPacket To, IPacket Reply)> Replies { get; } = [];
+
+        public List<(ReceivedPacket To, IPacket Request)> Deferred { get; } = [];
+
+        public List<TestRow> Tests { get; } = [];
+
+        public List<RunRow> Runs { get; } = [];
+
+        public HashSet<long> TouchedRuns { get; } = [];
+
+        public void Merge(BatchOutcome other)
+        {
+            Replies.AddRange(other.Replies);
+            Deferred.AddRange(other.Deferred);
+            Tests.AddRange(other.Tests);
+            Runs.AddRange(other.Runs);
+            TouchedRuns.UnionWith(other.TouchedRuns);
+        }
+    }
+}

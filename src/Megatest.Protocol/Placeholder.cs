@@ -1,5 +1,0 @@
-namespace Megatest.Protocol;
-
-internal static class AssemblyMarker
-{
-}

@@ -1,0 +1,34 @@
+using NetMQ;
+
+namespace Megatest.Protocol.Transport;
+
+/// <summary>Binding helpers for loopback and configured endpoints.</summary>
+public static class Endpoints
+{
+    /// <summary>Binds to <paramref name="address"/>; "tcp://HOST:0" or "tcp://HOST:*" picks a free port. Returns the bound endpoint.</summary>
+    public static string Bind(NetMQSocket socket, string address)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        ArgumentNullException.ThrowIfNull(address);
+        if (address.EndsWith(":0", StringComparison.Ordinal) || address.EndsWith(":*", StringComparison.Ordinal))
+        {
+            var host = address[..address.LastIndexOf(':')];
+            var port = socket.BindRandomPort(host);
+            return $"{host}:{port}";
+        }
+
+        socket.Bind(address);
+        return address;
+    }
+
+    /// <summary>Applies the socket options every Megatest socket uses: no linger, high water marks that do not drop bursts.</summary>
+    public static T Configure<T>(T socket)
+        where T : NetMQSocket
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        socket.Options.Linger = TimeSpan.Zero;
+        socket.Options.SendHighWatermark = 1_000_000;
+        socket.Options.ReceiveHighWatermark = 1_000_000;
+        return socket;
+    }
+}

@@ -1,0 +1,29 @@
+namespace Megatest.Scheduling;
+
+/// <summary>A registered agent as the coordinator sees it.</summary>
+public sealed class AgentInfo
+{
+    /// <summary>ROUTER identity of the agent's connection.</summary>
+    public required byte[] Identity { get; init; }
+
+    /// <summary>Agent name.</summary>
+    public required string AgentId { get; init; }
+
+    /// <summary>Host name.</summary>
+    public required string Host { get; init; }
+
+    /// <summary>Slots offered.</summary>
+    public int Slots { get; init; }
+
+    /// <summary>Host types served.</summary>
+    public IReadOnlyList<string> Labels { get; init; } = [];
+
+    /// <summary>Tests launched on it and not yet ended.</summary>
+    public HashSet<long> Running { get; } = [];
+
+    /// <summary>Environment.TickCount64 of the last packet from it.</summary>
+    public long LastSeen { get; set; }
+
+    /// <summary>Free slots now.</summary>
+    public int Free => Slots - Running.Count;
+}

@@ -1,0 +1,23 @@
+namespace Megatest.Scheduling;
+
+/// <summary>The coordinator's area and endpoints.</summary>
+public sealed class CoordinatorOptions
+{
+    /// <summary>Top path of the area this coordinator serves.</summary>
+    public required string AreaPath { get; init; }
+
+    /// <summary>ROUTER endpoint for agents and CLI clients; port 0 picks a free port.</summary>
+    public string Endpoint { get; init; } = "tcp://127.0.0.1:0";
+
+    /// <summary>The db writer's ROUTER endpoint.</summary>
+    public required string DbWriterEndpoint { get; init; }
+
+    /// <summary>The db writer's PUB endpoint.</summary>
+    public required string DbWriterPublishEndpoint { get; init; }
+
+    /// <summary>Heartbeat interval told to agents.</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Sender id in headers.</summary>
+    public string SenderId { get; init; } = "coordinator@" + Environment.MachineName;
+}

@@ -1,0 +1,654 @@
+using System.Globalization;
+using System.Text;
+using Megatest.Config;
+using Megatest.Core;
+using Megatest.Protocol;
+using Megatest.Protocol.Transport;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using NetMQ;
+using NetMQ.Sockets;
+
+namespace Megatest.Scheduling;
+
+/// <summary>
+/// Plans runs and places tests on agents. Takes control packets from CLI clients and registrations from
+/// agents on one ROUTER socket, asks the db writer to record its decisions, and follows the db writer's
+/// committed-change stream to know the state of every row. All its state lives on one poller thread.
+/// </summary>
+public sealed class CoordinatorService : IDisposable
+{
+    private static readonly TimeSpan s_probeEvery = TimeSpan.FromMilliseconds(100);
+    private readonly CoordinatorOptions _options;
+    private readonly ILogger _logger;
+    private readonly PacketStamp _stamp;
+    private readonly Dictionary<string, AgentInfo> _agents = new(StringComparer.Ordinal);
+    private readonly Dictionary<long, RunPlan> _plans = [];
+    private readonly Dictionary<long, AgentInfo> _placement = [];
+    private readonly Dictionary<long, string?> _groupOf = [];
+    private readonly Dictionary<Guid, Action<IPacket>> _callbacks = [];
+    private readonly List<ReceivedPacket> _waitingForSubscription = [];
+    private readonly NetMQQueue<Action> _work = new();
+    private readonly string _probeToken = Guid.NewGuid().ToString("N");
+    private RouterSocket? _router;
+    private DealerSocket? _db;
+    private SubscriberSocket? _sub;
+    private NetMQPoller? _poller;
+    private NetMQTimer? _timer;
+    private NetMQTimer? _probeTimer;
+    private Thread? _thread;
+    private bool _subscribed;
+
+    /// <summary>Creates the coordinator; nothing binds until <see cref="Start"/>.</summary>
+    public CoordinatorService(CoordinatorOptions options, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        _logger = logger ?? NullLogger.Instance;
+        _stamp = new PacketStamp(options.SenderId);
+    }
+
+    /// <summary>The bound ROUTER endpoint (after Start).</summary>
+    public string Endpoint { get; private set; } = "";
+
+    /// <summary>Number of agents registered now.</summary>
+    public int AgentCount
+    {
+        get
+        {
+            var done = new TaskCompletionSource<int>();
+            _work.Enqueue(() => done.SetResult(_agents.Count));
+            return done.Task.Wait(TimeSpan.FromSeconds(5)) ? done.Task.Result : -1;
+        }
+    }
+
+    /// <summary>Binds, connects to the db writer and starts the poller thread.</summary>
+    public void Start()
+    {
+        _router = Endpoints.Configure(new RouterSocket());
+        Endpoint = Endpoints.Bind(_router, _options.Endpoint);
+        _db = Endpoints.Configure(new DealerSocket());
+        _db.Connect(_options.DbWriterEndpoint);
+        _sub = Endpoints.Configure(new SubscriberSocket());
+        _sub.Connect(_options.DbWriterPublishEndpoint);
+        _sub.SubscribeToAnyTopic();
+        _router.ReceiveReady += (_, _) => Guarded(DrainRouter);
+        _db.ReceiveReady += (_, _) => Guarded(DrainDb);
+        _sub.ReceiveReady += (_, _) => Guarded(DrainStream);
+        _work.ReceiveReady += (_, e) =>
+        {
+            while (e.Queue.TryDequeue(out var action, TimeSpan.Zero))
+            {
+                Guarded(action);
+            }
+        };
+        _timer = new NetMQTimer(TimeSpan.FromMilliseconds(500));
+        _timer.Elapsed += (_, _) => Guarded(OnTimer);
+        _probeTimer = new NetMQTimer(s_probeEvery);
+        _probeTimer.Elapsed += (_, _) => Guarded(() => _db.SendPacket(_stamp, new SubscribeProbe { Token = _probeToken }));
+        _poller = [_router, _db, _sub, _work, _timer, _probeTimer];
+        _thread = new Thread(() => _poller.Run()) { IsBackground = true, Name = "coordinator" };
+        _thread.Start();
+        _logger.LogInformation("coordinator for {Area} on {Endpoint}", _options.AreaPath, Endpoint);
+    }
+
+    /// <summary>Runs until cancelled.</summary>
+    public async Task RunAsync(CancellationToken token)
+    {
+        Start();
+        try
+        {
+            await Task.Delay(Timeout.Infinite, token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            Stop();
+        }
+    }
+
+    /// <summary>Stops the poller and closes the sockets.</summary>
+    public void Stop()
+    {
+        if (_poller is null)
+        {
+            return;
+        }
+
+        if (_poller.IsRunning)
+        {
+            _poller.Stop();
+        }
+
+        _thread?.Join(TimeSpan.FromSeconds(5));
+        _poller.Dispose();
+        _router?.Dispose();
+        _db?.Dispose();
+        _sub?.Dispose();
+        _work.Dispose();
+        _poller = null;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => Stop();
+
+    private void Guarded(Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // One bad packet or decision must never stop the coordinator.
+            _logger.LogError(ex, "coordinator error");
+        }
+    }
+
+    private void DrainRouter()
+    {
+        NetMQMessage? msg = null;
+        while (_router!.TryReceiveMultipartMessage(TimeSpan.Zero, ref msg))
+        {
+            if (!PacketSocketExtensions.TryDecode(msg, hasRouting: true, out var received, out var error))
+            {
+                _logger.LogWarning("coordinator rejected a message of {Frames} frames: {Error}", msg.FrameCount, error);
+                if (msg.FrameCount >= 1)
+                {
+                    _router!.SendPacket(_stamp, new ControlAck { Accepted = false, Reason = "bad packet: " + error }, routing: msg[0].ToByteArray());
+                }
+
+                msg = null;
+                continue;
+            }
+
+            msg = null;
+            OnRouterPacket(received!);
+        }
+
+        ScheduleAll();
+    }
+
+    private void OnRouterPacket(ReceivedPacket p)
+    {
+        var key = Encoding.UTF8.GetString(p.Routing!);
+        if (_agents.TryGetValue(key, out var known))
+        {
+            known.LastSeen = Environment.TickCount64;
+        }
+
+        switch (p.Packet)
+        {
+            case AgentHello hello:
+                OnAgentHello(p, key, hello);
+                break;
+            case Heartbeat:
+                break;
+            case TestEnded ended:
+                OnTestEnded(ended);
+                break;
+            case AgentBye:
+                _logger.LogInformation("agent {Agent} left", key);
+                _agents.Remove(key);
+                break;
+            case RunRequest when !_subscribed:
+                _waitingForSubscription.Add(p);
+                break;
+            case RunRequest run:
+                OnRunRequest(p, run);
+                break;
+            case KillRequest kill:
+                OnKill(p, kill);
+                break;
+            default:
+                Reply(p, new ControlAck { Accepted = false, Reason = $"this coordinator does not take {p.Header.Code} packets yet" });
+                break;
+        }
+    }
+
+    private void OnAgentHello(ReceivedPacket p, string key, AgentHello hello)
+    {
+        if (hello.MaxVersion < ProtocolVersion.MinSupported || hello.MinVersion > ProtocolVersion.Current)
+        {
+            Reply(p, new AgentWelcome { Accepted = false, Reason = $"agent speaks protocol {hello.MinVersion}..{hello.MaxVersion}, coordinator {ProtocolVersion.MinSupported}..{ProtocolVersion.Current}" });
+            return;
+        }
+
+        var running = _agents.TryGetValue(key, out var old) ? old.Running : null;
+        var agent = new AgentInfo
+        {
+            Identity = p.Routing!,
+            AgentId = hello.AgentId,
+            Host = hello.Host,
+            Slots = Math.Max(1, hello.Slots),
+            Labels = hello.Labels,
+            LastSeen = Environment.TickCount64,
+        };
+        if (running is not null)
+        {
+            agent.Running.UnionWith(running);
+        }
+
+        _agents[key] = agent;
+        _logger.LogInformation("agent {Agent} on {Host} registered with {Slots} slots", hello.AgentId, hello.Host, hello.Slots);
+        Reply(p, new AgentWelcome { Accepted = true, HeartbeatIntervalMs = (int)_options.HeartbeatInterval.TotalMilliseconds });
+    }
+
+    private void OnRunRequest(ReceivedPacket p, RunRequest request)
+    {
+        RunPlan plan;
+        try
+        {
+            var env = EnvironmentScope.FromProcess();
+            env.Set("PWD", _options.AreaPath);
+            var area = AreaConfig.Load(_options.AreaPath, request.Target, env);
+            plan = RunPlanner.Plan(area, request);
+        }
+        catch (Exception ex) when (ex is PlanException or ConfigException or TargetException or AreaNotFoundException or IOException or InvalidOperationException or ArgumentException)
+        {
+            Reply(p, new ControlAck { Accepted = false, Reason = ex.Message });
+            return;
+        }
+
+        if (_plans.Values.Any(x => !x.Ended && x.Request.Target == request.Target && x.Request.RunName == request.RunName))
+        {
+            Reply(p, new ControlAck { Accepted = false, Reason = $"run {request.Target}/{request.RunName} is already being run by this coordinator" });
+            return;
+        }
+
+        plan.Requester = p.Routing;
+        plan.RequestId = p.Header.MessageId;
+        var keys = TargetKeys.Split(request.Target, plan.Area.Keys);
+        Request(new RegisterRun { KeyValues = keys, RunName = request.RunName, Owner = request.Owner }, reply =>
+        {
+            var registered = (RunRegistered)reply;
+            if (registered.RunId == 0)
+            {
+                Reply(p, new ControlAck { Accepted = false, Reason = "db writer: " + registered.Error });
+                return;
+            }
+
+            plan.RunId = registered.RunId;
+            _plans[plan.RunId] = plan;
+            var tops = plan.Order.Select(t => new TestKey { TestName = t.Name, ItemPath = "" }).ToArray();
+            Request(new RegisterTests { RunId = plan.RunId, Tests = tops }, r =>
+            {
+                var rows = (TestsRegistered)r;
+                if (rows.Error.Length > 0)
+                {
+                    Reply(p, new ControlAck { Accepted = false, Reason = "db writer: " + rows.Error, RunId = plan.RunId });
+                    plan.Ended = true;
+                    return;
+                }
+
+                foreach (var row in rows.Rows)
+                {
+                    plan.Apply(row);
+                }
+
+                foreach (var t in plan.Order)
+                {
+                    Request(MetaOf(t), _ => { }, plan);
+                }
+
+                plan.Ready = true;
+                var note = plan.Warnings.Count == 0 ? "" : "; warnings: " + string.Join("; ", plan.Warnings);
+                Reply(p, new ControlAck { Accepted = true, RunId = plan.RunId, Reason = $"run {plan.RunId} {request.Target}/{request.RunName}: {plan.Order.Count} tests{note}" });
+                _logger.LogInformation("run {RunId} {Target}/{RunName} planned with {Count} tests", plan.RunId, request.Target, request.RunName, plan.Order.Count);
+                ScheduleAll();
+            }, plan);
+        });
+    }
+
+    private static TestMetaUpdate MetaOf(PlannedTest t) => new()
+    {
+        TestName = t.Name,
+        Author = t.Config.Get("test_meta", "author"),
+        Owner = t.Config.Get("test_meta", "owner"),
+        Description = t.Config.Get("test_meta", "description"),
+        Reviewed = t.Config.Get("test_meta", "reviewed"),
+        Tags = t.Config.Get("test_meta", "tags"),
+        JobGroup = t.JobGroup,
+    };
+
+    private void OnKill(ReceivedPacket p, KillRequest kill)
+    {
+        var pattern = TestPattern.Parse(string.IsNullOrEmpty(kill.TestPatt) ? "%" : kill.TestPatt);
+        var count = 0;
+        foreach (var plan in _plans.Values.Where(x => !x.Ended && Matches(kill.Target, x.Request.Target) && Matches(kill.RunName, x.Request.RunName)))
+        {
+            var byAgent = new Dictionary<AgentInfo, List<long>>();
+            foreach (var id in plan.InFlight)
+            {
+                var row = plan.RowById(id);
+                if (row is null || !pattern.Matches(row.TestName, row.ItemPath) || !_placement.TryGetValue(id, out var agent))
+                {
+                    continue;
+                }
+
+                if (!byAgent.TryGetValue(agent, out var list))
+                {
+                    byAgent[agent] = list = [];
+                }
+
+                list.Add(id);
+                count++;
+            }
+
+            foreach (var (agent, ids) in byAgent)
+            {
+                _router!.SendPacket(_stamp, new KillTests { TestIds = [.. ids], Reason = "kill requested by " + p.Header.SenderId }, routing: agent.Identity);
+            }
+
+            // Tests not launched yet will not be: settle them as they are.
+            foreach (var row in Scheduler.Waiting(plan).Where(r => pattern.Matches(r.TestName, r.ItemPath)).ToList())
+            {
+                row.Settled = true;
+            }
+        }
+
+        Reply(p, new ControlAck { Accepted = true, Reason = $"kill sent for {count} running tests" });
+    }
+
+    private static bool Matches(string pattern, string value)
+    {
+        if (string.IsNullOrEmpty(pattern) || pattern == "%")
+        {
+            return true;
+        }
+
+        return NamePattern.Parse(pattern).IsMatch(value);
+    }
+
+    private void OnTestEnded(TestEnded ended)
+    {
+        if (_placement.Remove(ended.TestId, out var agent))
+        {
+            agent.Running.Remove(ended.TestId);
+        }
+
+        _groupOf.Remove(ended.TestId);
+        if (_plans.TryGetValue(ended.RunId, out var plan))
+        {
+            plan.InFlight.Remove(ended.TestId);
+        }
+    }
+
+    private void DrainDb()
+    {
+        while (_db!.TryReceivePacket(false, TimeSpan.Zero, out var received, out var error) || error is not null)
+        {
+            if (received is null)
+            {
+                _logger.LogWarning("bad packet from the db writer: {Error}", error);
+                continue;
+            }
+
+            if (received.Header.CorrelationId is { } corr && _callbacks.Remove(corr, out var callback))
+            {
+                callback(received.Packet);
+            }
+        }
+
+        ScheduleAll();
+    }
+
+    private void DrainStream()
+    {
+        while (_sub!.TryReceivePacket(true, TimeSpan.Zero, out var received, out var error) || error is not null)
+        {
+            if (received is null)
+            {
+                _logger.LogWarning("bad packet on the change stream: {Error}", error);
+                continue;
+            }
+
+            switch (received.Packet)
+            {
+                case ProbeEcho echo when echo.Token == _probeToken && !_subscribed:
+                    _subscribed = true;
+                    _probeTimer!.Enable = false;
+                    foreach (var waiting in _waitingForSubscription)
+                    {
+                        OnRouterPacket(waiting);
+                    }
+
+                    _waitingForSubscription.Clear();
+                    break;
+                case TestChanged changed when _plans.TryGetValue(changed.Row.RunId, out var plan):
+                    if (InSequence(plan, received.Header.Sequence))
+                    {
+                        plan.Apply(changed.Row);
+                    }
+
+                    break;
+                case RunChanged run when _plans.TryGetValue(run.RunId, out var plan):
+                    InSequence(plan, received.Header.Sequence);
+                    break;
+            }
+        }
+
+        ScheduleAll();
+    }
+
+    private bool InSequence(RunPlan plan, long sequence)
+    {
+        if (sequence <= plan.Sequence)
+        {
+            return false; // already covered by a snapshot
+        }
+
+        if (sequence != plan.Sequence + 1)
+        {
+            _logger.LogDebug("run {RunId}: change stream gap ({Have} then {Got}); asking for a snapshot", plan.RunId, plan.Sequence, sequence);
+            RequestSnapshot(plan);
+        }
+
+        plan.Sequence = sequence;
+        return true;
+    }
+
+    private void RequestSnapshot(RunPlan plan, Action? then = null)
+    {
+        Request(new SnapshotRequest { RunId = plan.RunId }, reply =>
+        {
+            var snap = (Snapshot)reply;
+            foreach (var row in snap.Rows)
+            {
+                plan.Apply(row);
+            }
+
+            plan.Sequence = Math.Max(plan.Sequence, snap.Sequence);
+            then?.Invoke();
+        }, plan);
+    }
+
+    private void OnTimer()
+    {
+        foreach (var plan in _plans.Values.Where(p => p.Ready && !p.Ended).ToList())
+        {
+            if (plan.InFlight.Count > 0 || plan.OutstandingRequests > 0 || Scheduler.IsComplete(plan))
+            {
+                _logger.LogDebug("run {RunId}: {InFlight} in flight, {Outstanding} requests outstanding", plan.RunId, plan.InFlight.Count, plan.OutstandingRequests);
+                plan.StallTicks = 0;
+                continue;
+            }
+
+            // Nothing running and nothing on its way, yet rows wait: first make sure our view is current,
+            // then give up on rows whose prerequisites can never be met.
+            plan.StallTicks++;
+            _logger.LogDebug("run {RunId} idle: unfinished {Tests}, waiting rows {Rows}", plan.RunId,
+                string.Join(",", plan.Order.Where(t => !t.Finished).Select(t => t.Name)),
+                string.Join(",", Scheduler.Waiting(plan).Select(r => r.TestName + "/" + r.ItemPath + "=" + r.State + "/" + r.Status)));
+            if (plan.StallTicks == 2)
+            {
+                RequestSnapshot(plan);
+            }
+            else if (plan.StallTicks >= 6 && _agents.Count > 0)
+            {
+                foreach (var row in Scheduler.Waiting(plan).ToList())
+                {
+                    row.Settled = true;
+                    Request(new StatusChange { TestId = row.Id, State = States.NotStarted, Status = Statuses.PreqDiscarded, Comment = "prerequisites can never be met in this run" }, _ => { }, plan);
+                }
+
+                foreach (var t in plan.Order)
+                {
+                    t.Finished = true;
+                }
+            }
+        }
+
+        ScheduleAll();
+    }
+
+    private void ScheduleAll()
+    {
+        foreach (var plan in _plans.Values.Where(p => p.Ready && !p.Ended).ToList())
+        {
+            foreach (var decision in Scheduler.Decide(plan, t => Reserve(plan, t)))
+            {
+                Carry(plan, decision);
+            }
+
+            if (Scheduler.IsComplete(plan))
+            {
+                plan.Ended = true;
+                RequestSnapshot(plan, () => EndRun(plan));
+            }
+        }
+    }
+
+    private AgentInfo? _reserved;
+
+    private bool Reserve(RunPlan plan, PlannedTest test)
+    {
+        var inFlight = _placement.Count;
+        var max = MaxJobs(plan);
+        if (inFlight >= max)
+        {
+            return false;
+        }
+
+        if (test.JobGroup is { } group && int.TryParse(plan.Area.Megatest.Get("jobgroups", group)?.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var limit)
+            && _groupOf.Values.Count(g => g == group) >= limit)
+        {
+            return false;
+        }
+
+        var agent = _agents.Values.Where(a => a.Free > 0).OrderByDescending(a => a.Free).FirstOrDefault();
+        if (agent is null)
+        {
+            return false;
+        }
+
+        _reserved = agent;
+        return true;
+    }
+
+    private int MaxJobs(RunPlan plan)
+    {
+        var text = plan.Area.Megatest.Get("setup", "max_concurrent_jobs")?.Trim();
+        if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var max) && max > 0)
+        {
+            return max;
+        }
+
+        // Deliberate fix: without max_concurrent_jobs the limit is the agents' slots, not 1.
+        return Math.Max(1, _agents.Values.Sum(a => a.Slots));
+    }
+
+    private void Carry(RunPlan plan, Decision decision)
+    {
+        switch (decision)
+        {
+            case SetRowDecision set:
+                Request(new StatusChange { TestId = set.Row.Id, State = set.State, Status = set.Status, Comment = set.Comment }, _ => { }, plan);
+                break;
+            case ExpandDecision expand:
+                var keys = expand.Items.Select(i => new TestKey { TestName = expand.Test.Name, ItemPath = i.Path }).ToArray();
+                Request(new RegisterTests { RunId = plan.RunId, Tests = keys }, reply =>
+                {
+                    foreach (var row in ((TestsRegistered)reply).Rows)
+                    {
+                        plan.Apply(row);
+                    }
+                }, plan);
+                break;
+            case LaunchDecision launch:
+                Launch(plan, launch, _reserved!);
+                break;
+        }
+    }
+
+    private void Launch(RunPlan plan, LaunchDecision launch, AgentInfo agent)
+    {
+        var id = launch.Row.Id;
+        plan.InFlight.Add(id);
+        agent.Running.Add(id);
+        _placement[id] = agent;
+        _groupOf[id] = launch.Test.JobGroup;
+        var packet = new LaunchTest
+        {
+            RunId = plan.RunId,
+            TestId = id,
+            Target = plan.Request.Target,
+            RunName = plan.Request.RunName,
+            TestName = launch.Test.Name,
+            ItemPath = launch.Row.ItemPath,
+            ItemVars = launch.Item?.Vars.ToDictionary(v => v.Name, v => v.Value, StringComparer.Ordinal) ?? new Dictionary<string, string>(StringComparer.Ordinal),
+            AreaPath = plan.Area.TopPath,
+            SetVars = plan.Request.SetVars,
+            RunTimeLimitSeconds = launch.Test.RunTimeLimit,
+            Preclean = plan.Request.Preclean,
+        };
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        // The agent is told only after LAUNCHED is committed, so LAUNCHED can never overwrite what the agent reports.
+        Request(new StatusChange { TestId = id, State = States.Launched, Status = Statuses.NA, EventTime = now, Comment = "" }, _ =>
+            _router!.SendPacket(_stamp, packet, routing: agent.Identity), plan);
+    }
+
+    private void EndRun(RunPlan plan)
+    {
+        var counts = plan.Counts();
+        var summary = new RunSummary { RunId = plan.RunId, Target = plan.Request.Target, RunName = plan.Request.RunName, State = "", Status = "", Counts = counts };
+        var message = $"run {plan.Request.Target}/{plan.Request.RunName} ended: " + string.Join(", ", counts.Select(kv => $"{kv.Value} {kv.Key}"));
+        _logger.LogInformation("{Message}", message);
+        if (plan.Requester is not null)
+        {
+            _router!.SendPacket(_stamp, new RunEnded { RunId = plan.RunId, Summary = summary, Message = message }, plan.RequestId, plan.Requester);
+        }
+
+        _plans.Remove(plan.RunId);
+    }
+
+    private void Request(IPacket packet, Action<IPacket> onReply, RunPlan? plan = null)
+    {
+        if (plan is not null)
+        {
+            plan.OutstandingRequests++;
+        }
+
+        var header = _stamp.Next(packet.Code);
+        _callbacks[header.MessageId] = reply =>
+        {
+            if (plan is not null)
+            {
+                plan.OutstandingRequests--;
+            }
+
+            if (reply is Ack { Ok: false } nack)
+            {
+                _logger.LogWarning("db writer refused {Code}: {Error}", packet.Code, nack.Error);
+            }
+
+            onReply(reply);
+        };
+        _db!.SendPacket(header, packet);
+    }
+
+    private void Reply(ReceivedPacket to, IPacket packet) =>
+        _router!.SendPacket(_stamp, packet, to.Header.MessageId, to.Routing);
+}

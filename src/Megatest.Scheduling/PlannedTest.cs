@@ -1,0 +1,44 @@
+using Megatest.Config;
+using Megatest.Core;
+
+namespace Megatest.Scheduling;
+
+/// <summary>One test of a run plan, as its testconfig defines it.</summary>
+public sealed class PlannedTest
+{
+    /// <summary>Test name.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The testconfig as read for the run.</summary>
+    public required ConfigData Config { get; init; }
+
+    /// <summary>Known prerequisites (unknown names dropped with a warning).</summary>
+    public required IReadOnlyList<string> Waitons { get; init; }
+
+    /// <summary>Dependency mode.</summary>
+    public WaitMode Mode { get; init; }
+
+    /// <summary>Item path mapping towards prerequisites.</summary>
+    public ItemMap ItemMap { get; init; } = ItemMap.Empty;
+
+    /// <summary>Higher runs earlier.</summary>
+    public int Priority { get; init; }
+
+    /// <summary>Items: null when not itemized, empty for zero items.</summary>
+    public IReadOnlyList<Item>? Items { get; init; }
+
+    /// <summary>The job group from [test_meta] jobgroup, or null.</summary>
+    public string? JobGroup { get; init; }
+
+    /// <summary>Run time limit in seconds (0 none).</summary>
+    public int RunTimeLimit { get; init; }
+
+    /// <summary>True once the items have been registered.</summary>
+    public bool Expanded { get; set; }
+
+    /// <summary>True once nothing more will be decided for this test.</summary>
+    public bool Finished { get; set; }
+
+    /// <summary>Whether the test has items (possibly zero).</summary>
+    public bool IsItemized => Items is not null;
+}

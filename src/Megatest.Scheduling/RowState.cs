@@ -1,0 +1,32 @@
+namespace Megatest.Scheduling;
+
+/// <summary>What the coordinator knows of one committed test row.</summary>
+public sealed class RowState
+{
+    /// <summary>tests.id.</summary>
+    public required long Id { get; init; }
+
+    /// <summary>Test name.</summary>
+    public required string TestName { get; init; }
+
+    /// <summary>Item path.</summary>
+    public required string ItemPath { get; init; }
+
+    /// <summary>State as last committed.</summary>
+    public string State { get; set; } = "NOT_STARTED";
+
+    /// <summary>Status as last committed.</summary>
+    public string Status { get; set; } = "n/a";
+
+    /// <summary>Comment as last committed.</summary>
+    public string Comment { get; set; } = "";
+
+    /// <summary>Start time (epoch seconds).</summary>
+    public long EventTime { get; set; }
+
+    /// <summary>Duration in seconds.</summary>
+    public double RunDuration { get; set; }
+
+    /// <summary>True once the scheduler has decided this row for the current plan (launched, kept as it was, or marked PREQ_*/ZERO_ITEMS).</summary>
+    public bool Settled { get; set; }
+}

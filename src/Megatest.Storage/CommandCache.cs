@@ -1,0 +1,89 @@
+using Microsoft.Data.Sqlite;
+
+namespace Megatest.Storage;
+
+/// <summary>
+/// Keeps one <see cref="SqliteCommand"/> per SQL text so its prepared statements are reused across calls
+/// (the db writer applies thousands of updates per second).
+/// </summary>
+internal sealed class CommandCache : IDisposable
+{
+    private readonly SqliteConnection _connection;
+    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+
+    public CommandCache(SqliteConnection connection)
+    {
+        _connection = connection;
+    }
+
+    public SqliteConnection Connection => _connection;
+
+    /// <summary>The transaction new commands run in (null outside a batch).</summary>
+    public SqliteTransaction? Transaction { get; set; }
+
+    /// <summary>Returns the cached command for <paramref name="sql"/> with the given parameter values bound.</summary>
+    public SqliteCommand Get(string sql, params ReadOnlySpan<(string Name, object? Value)> parameters)
+    {
+        if (!_commands.TryGetValue(sql, out var command))
+        {
+            command = _connection.CreateCommand();
+            command.CommandText = sql;
+            _commands.Add(sql, command);
+        }
+
+        command.Transaction = Transaction;
+        foreach (var (name, value) in parameters)
+        {
+            var boundValue = value ?? DBNull.Value;
+            var index = command.Parameters.IndexOf(name);
+            if (index >= 0)
+            {
+                command.Parameters[index].Value = boundValue;
+            }
+            else
+            {
+                command.Parameters.AddWithValue(name, boundValue);
+            }
+        }
+
+        return command;
+    }
+
+    public int Execute(string sql, params ReadOnlySpan<(string Name, object? Value)> parameters) =>
+        Get(sql, parameters).ExecuteNonQuery();
+
+    public object? Scalar(string sql, params ReadOnlySpan<(string Name, object? Value)> parameters)
+    {
+        var result = Get(sql, parameters).ExecuteScalar();
+        return result is DBNull ? null : result;
+    }
+
+    public List<T> Query<T>(string sql, Func<SqliteDataReader, T> map, params ReadOnlySpan<(string Name, object? Value)> parameters)
+    {
+        var list = new List<T>();
+        using var reader = Get(sql, parameters).ExecuteReader();
+        while (reader.Read())
+        {
+            list.Add(map(reader));
+        }
+
+        return list;
+    }
+
+    public T? Single<T>(string sql, Func<SqliteDataReader, T> map, params ReadOnlySpan<(string Name, object? Value)> parameters)
+        where T : class
+    {
+        using var reader = Get(sql, parameters).ExecuteReader();
+        return reader.Read() ? map(reader) : null;
+    }
+
+    public void Dispose()
+    {
+        foreach (var command in _commands.Values)
+        {
+            command.Dispose();
+        }
+
+        _commands.Clear();
+    }
+}

@@ -1,0 +1,97 @@
+using Microsoft.Data.Sqlite;
+
+namespace Megatest.Storage;
+
+/// <summary>
+/// The single writer of an area's database. Only the db-writer role uses it; every change happens inside a
+/// <see cref="WriteBatch"/> (one SQLite transaction). Not thread-safe: one batch at a time.
+/// </summary>
+public sealed class MegatestDatabase : IDisposable
+{
+    private readonly SqliteConnection _connection;
+    private readonly CommandCache _commands;
+    private readonly RunSql _runSql;
+    private WriteBatch? _activeBatch;
+    private bool _disposed;
+
+    private MegatestDatabase(SqliteConnection connection, RunSql runSql, string path)
+    {
+        _connection = connection;
+        _runSql = runSql;
+        Path = path;
+        _commands = new CommandCache(connection);
+    }
+
+    /// <summary>The database file.</summary>
+    public string Path { get; }
+
+    /// <summary>
+    /// Opens (creating if missing) the database at <paramref name="path"/>, migrates it to the latest schema and
+    /// checks that its keys equal <paramref name="keyNames"/> (setting them up on a new database).
+    /// </summary>
+    /// <exception cref="StorageException">Invalid key names, a newer or foreign schema, or a key mismatch.</exception>
+    public static MegatestDatabase Open(string path, IReadOnlyList<string> keyNames)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(keyNames);
+        KeySchema.Validate(keyNames);
+        var keys = keyNames.ToArray();
+        var connection = SqliteConnections.OpenWriter(path);
+        try
+        {
+            SqliteMigrator.Migrate(connection, path);
+            KeySchema.Ensure(connection, keys, path);
+            return new MegatestDatabase(connection, new RunSql(keys), path);
+        }
+        catch (SqliteException ex)
+        {
+            connection.Dispose();
+            throw new StorageException($"Cannot prepare database '{path}': {ex.Message}", ex);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Starts a write transaction; dispose the batch without <see cref="WriteBatch.Commit"/> to roll back.</summary>
+    /// <exception cref="InvalidOperationException">Another batch is still open.</exception>
+    public WriteBatch BeginBatch()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_activeBatch is not null)
+        {
+            throw new InvalidOperationException("A write batch is already open on this database; commit or dispose it first.");
+        }
+
+        var transaction = _connection.BeginTransaction(deferred: false);
+        _commands.Transaction = transaction;
+        _activeBatch = new WriteBatch(this, transaction, _commands, _runSql);
+        return _activeBatch;
+    }
+
+    /// <summary>Called by the batch when it ends (committed or rolled back).</summary>
+    internal void EndBatch(WriteBatch batch)
+    {
+        if (ReferenceEquals(_activeBatch, batch))
+        {
+            _activeBatch = null;
+            _commands.Transaction = null;
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _activeBatch?.Dispose();
+        _commands.Dispose();
+        _connection.Dispose();
+    }
+}

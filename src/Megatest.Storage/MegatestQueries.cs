@@ -1,0 +1,94 @@
+using Microsoft.Data.Sqlite;
+
+namespace Megatest.Storage;
+
+/// <summary>Read-only access to an area's database for the CLI and monitors (connection opened with Mode=ReadOnly).</summary>
+public sealed class MegatestQueries : IRunReader, IDisposable
+{
+    private readonly SqliteConnection _connection;
+    private readonly CommandCache _commands;
+    private readonly SqliteRunReader _reader;
+
+    private MegatestQueries(SqliteConnection connection, RunSql runSql)
+    {
+        _connection = connection;
+        _commands = new CommandCache(connection);
+        _reader = new SqliteRunReader(_commands, runSql);
+    }
+
+    /// <summary>The read-only connection (tests use it to prove that writes are refused).</summary>
+    internal SqliteConnection Connection => _connection;
+
+    /// <summary>Opens an existing database read-only.</summary>
+    /// <exception cref="StorageException">The file is missing, not a Megatest for .NET database, or newer than this build.</exception>
+    public static MegatestQueries Open(string path)
+    {
+        var connection = SqliteConnections.OpenReader(path);
+        try
+        {
+            var version = SqliteMigrator.CurrentVersion(connection);
+            SqliteMigrator.EnsureNotNewer(version, path);
+            if (version == 0)
+            {
+                throw new StorageException(
+                    $"Database '{path}' has no Megatest for .NET schema (PRAGMA user_version = 0); open it with the db writer first.");
+            }
+
+            var keys = KeySchema.ReadKeys(connection, null);
+            return new MegatestQueries(connection, new RunSql(keys));
+        }
+        catch (SqliteException ex)
+        {
+            connection.Dispose();
+            throw new StorageException($"Cannot read database '{path}': {ex.Message}", ex);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> Keys() => _reader.Keys();
+
+    /// <inheritdoc />
+    public RunRow? FindRun(IReadOnlyList<string> keyValues, string runName) => _reader.FindRun(keyValues, runName);
+
+    /// <inheritdoc />
+    public RunRow? GetRun(long runId) => _reader.GetRun(runId);
+
+    /// <inheritdoc />
+    public IReadOnlyList<RunRow> Runs(string? targetPattern, string? runNamePattern) => _reader.Runs(targetPattern, runNamePattern);
+
+    /// <inheritdoc />
+    public TestRow? GetTest(long testId) => _reader.GetTest(testId);
+
+    /// <inheritdoc />
+    public TestRow? FindTest(long runId, string testName, string itemPath) => _reader.FindTest(runId, testName, itemPath);
+
+    /// <inheritdoc />
+    public IReadOnlyList<TestRow> Tests(long runId) => _reader.Tests(runId);
+
+    /// <inheritdoc />
+    public IReadOnlyList<TestRow> TestsInStates(IReadOnlyCollection<string> states) => _reader.TestsInStates(states);
+
+    /// <inheritdoc />
+    public IReadOnlyList<StepRow> Steps(long testId) => _reader.Steps(testId);
+
+    /// <inheritdoc />
+    public IReadOnlyList<TestDataRow> TestData(long testId) => _reader.TestData(testId);
+
+    /// <inheritdoc />
+    public IReadOnlyList<RunStatRow> RunStats(long runId) => _reader.RunStats(runId);
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> DistinctTargets() => _reader.DistinctTargets();
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _commands.Dispose();
+        _connection.Dispose();
+    }
+}

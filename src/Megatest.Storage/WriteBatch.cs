@@ -1,0 +1,538 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace Megatest.Storage;
+
+/// <summary>
+/// One write transaction on a <see cref="MegatestDatabase"/>. Every method runs inside it; <see cref="Reader"/> sees
+/// the uncommitted changes. Disposing without <see cref="Commit"/> rolls everything back.
+/// </summary>
+public sealed class WriteBatch : IDisposable
+{
+    private readonly MegatestDatabase _database;
+    private readonly SqliteTransaction _transaction;
+    private readonly CommandCache _commands;
+    private readonly RunSql _runSql;
+    private readonly SqliteRunReader _reader;
+    private readonly ItemStateTally _itemTally = new();
+    private bool _completed;
+
+    internal WriteBatch(MegatestDatabase database, SqliteTransaction transaction, CommandCache commands, RunSql runSql)
+    {
+        _database = database;
+        _transaction = transaction;
+        _commands = commands;
+        _runSql = runSql;
+        _reader = new SqliteRunReader(commands, runSql);
+    }
+
+    /// <summary>Reads inside this batch's transaction.</summary>
+    public IRunReader Reader
+    {
+        get
+        {
+            ThrowIfCompleted();
+            return _reader;
+        }
+    }
+
+    private const string ReviveRunSql =
+        "UPDATE runs SET state = 'new', status = 'n/a', owner = @owner, last_update = @now WHERE id = @id";
+
+    /// <summary>
+    /// Returns the id of the run (target, <paramref name="runName"/>), inserting it as <c>new</c>/<c>n/a</c> when
+    /// missing (<paramref name="created"/> true) and reviving it to <c>new</c>/<c>n/a</c> when it is <c>deleted</c>.
+    /// </summary>
+    /// <exception cref="StorageException">Wrong number of key values, or an empty value or one containing '/'.</exception>
+    public long EnsureRun(IReadOnlyList<string> keyValues, string runName, string owner, long now, out bool created)
+    {
+        ThrowIfCompleted();
+        ArgumentNullException.ThrowIfNull(keyValues);
+        ArgumentNullException.ThrowIfNull(owner);
+        ValidateTarget(keyValues);
+        if (string.IsNullOrWhiteSpace(runName))
+        {
+            throw new StorageException("A run name is required (-runname).");
+        }
+
+        var existing = _reader.FindRun(keyValues, runName);
+        if (existing is not null)
+        {
+            created = false;
+            if (existing.State == "deleted")
+            {
+                _commands.Execute(ReviveRunSql, ("@owner", owner), ("@now", now), ("@id", existing.Id));
+            }
+
+            return existing.Id;
+        }
+
+        var parameters = _runSql.KeyParameters(keyValues, "k", 3);
+        parameters[^3] = ("@runname", runName);
+        parameters[^2] = ("@owner", owner);
+        parameters[^1] = ("@now", now);
+        _commands.Execute(_runSql.InsertRun, parameters);
+        created = true;
+        return LastInsertRowId();
+    }
+
+    private const string RunExistsSql = "SELECT count(*) FROM runs WHERE id = @id";
+
+    private const string RegisterTestSql =
+        "INSERT INTO tests (run_id, testname, item_path, state, status, host, uname, rundir, shortdir, final_logf, " +
+        "event_time, last_update) VALUES (@run_id, @testname, @item_path, 'NOT_STARTED', 'n/a', 'n/a', 'n/a', " +
+        "'/tmp/badname', '/tmp/badname', 'logs/final.log', @now, @now) " +
+        "ON CONFLICT (run_id, testname, item_path) DO NOTHING";
+
+    /// <summary>Returns the test row, inserting it as NOT_STARTED/n/a (host/uname n/a, default dirs and log) when missing.</summary>
+    /// <exception cref="StorageException">The run does not exist.</exception>
+    public TestRow RegisterTest(long runId, string testName, string itemPath, long now)
+    {
+        ThrowIfCompleted();
+        ArgumentException.ThrowIfNullOrEmpty(testName);
+        ArgumentNullException.ThrowIfNull(itemPath);
+        var existing = _reader.FindTest(runId, testName, itemPath);
+        if (existing is not null)
+        {
+            return existing;
+        }
+
+        if (ToLong(_commands.Scalar(RunExistsSql, ("@id", runId))) == 0)
+        {
+            throw new StorageException($"Cannot register test '{FullName(testName, itemPath)}': run {runId} does not exist.");
+        }
+
+        _commands.Execute(RegisterTestSql, ("@run_id", runId), ("@testname", testName), ("@item_path", itemPath), ("@now", now));
+        var row = _reader.FindTest(runId, testName, itemPath)
+            ?? throw new StorageException($"Test '{FullName(testName, itemPath)}' of run {runId} vanished right after insert.");
+        if (itemPath.Length > 0)
+        {
+            _itemTally.Add(runId, testName, (row.State, row.Status));
+        }
+
+        return row;
+    }
+
+    private const string UpdateTestSql =
+        "UPDATE tests SET state = coalesce(@state, state), status = coalesce(@status, status), " +
+        "comment = coalesce(@comment, comment), host = coalesce(@host, host), uname = coalesce(@uname, uname), " +
+        "rundir = coalesce(@rundir, rundir), shortdir = coalesce(@shortdir, shortdir), " +
+        "event_time = coalesce(@event_time, event_time), run_duration = coalesce(@run_duration, run_duration), " +
+        "final_logf = coalesce(@final_logf, final_logf), attemptnum = coalesce(@attemptnum, attemptnum), " +
+        "cpuload = coalesce(@cpuload, cpuload), diskfree = coalesce(@diskfree, diskfree), last_update = @now " +
+        "WHERE id = @id";
+
+    /// <summary>
+    /// Applies the non-null fields of <paramref name="update"/>. Status <c>AUTO</c> runs the test-data rollup
+    /// (SPEC §6.6). When the test is an item and its state/status changed, its toplevel record is recomputed
+    /// (SPEC §6.4). Returns the test's row after the update first, then the toplevel row if that changed.
+    /// </summary>
+    /// <exception cref="StorageException">The test does not exist.</exception>
+    public IReadOnlyList<TestRow> UpdateTest(long testId, TestUpdate update, long now)
+    {
+        ThrowIfCompleted();
+        ArgumentNullException.ThrowIfNull(update);
+        var before = RequireTest(testId);
+        _commands.Execute(
+            UpdateTestSql,
+            ("@state", update.State),
+            ("@status", update.Status),
+            ("@comment", update.Comment),
+            ("@host", update.Host),
+            ("@uname", update.Uname),
+            ("@rundir", update.RunDir),
+            ("@shortdir", update.ShortDir),
+            ("@event_time", update.EventTime),
+            ("@run_duration", update.RunDuration),
+            ("@final_logf", update.FinalLogf),
+            ("@attemptnum", update.AttemptNum),
+            ("@cpuload", update.CpuLoad),
+            ("@diskfree", update.DiskFree),
+            ("@now", now),
+            ("@id", testId));
+        if (update.Status == "AUTO")
+        {
+            ApplyDataRollup(testId, now);
+        }
+
+        var after = RequireTest(testId);
+        var changed = new List<TestRow>(2) { after };
+        if (after.ItemPath.Length > 0 && (after.State != before.State || after.Status != before.Status))
+        {
+            _itemTally.Move(after.RunId, after.TestName, (before.State, before.Status), (after.State, after.Status));
+            var toplevel = RollupToplevel(after.RunId, after.TestName, now);
+            if (toplevel is not null)
+            {
+                changed.Add(toplevel);
+            }
+        }
+
+        return changed;
+    }
+
+    private const string UpsertStepSql =
+        "INSERT INTO test_steps (test_id, stepname, state, status, event_time, comment, logfile, last_update) " +
+        "VALUES (@test_id, @stepname, @state, @status, @event_time, coalesce(@comment, ''), coalesce(@logfile, ''), @now) " +
+        "ON CONFLICT (test_id, stepname, state) DO UPDATE SET status = excluded.status, event_time = excluded.event_time, " +
+        "comment = coalesce(@comment, test_steps.comment), logfile = coalesce(@logfile, test_steps.logfile), " +
+        "last_update = excluded.last_update";
+
+    /// <summary>Inserts or replaces the step row (test, step name, state); a null comment or log file keeps the stored one.</summary>
+    /// <exception cref="StorageException">The test does not exist.</exception>
+    public void RecordStep(long testId, StepRecord step)
+    {
+        ThrowIfCompleted();
+        ArgumentNullException.ThrowIfNull(step);
+        ArgumentException.ThrowIfNullOrEmpty(step.StepName);
+        RequireTestExists(testId);
+        _commands.Execute(
+            UpsertStepSql,
+            ("@test_id", testId),
+            ("@stepname", step.StepName),
+            ("@state", step.State ?? string.Empty),
+            ("@status", step.Status ?? string.Empty),
+            ("@event_time", step.EventTime),
+            ("@comment", step.Comment),
+            ("@logfile", step.LogFile),
+            ("@now", WallClock()));
+    }
+
+    private const string UpsertTestDataSql =
+        "INSERT INTO test_data (test_id, category, variable, value, expected, tol, units, comment, status, type, last_update) " +
+        "VALUES (@test_id, @category, @variable, @value, @expected, @tol, @units, @comment, @status, @type, @now) " +
+        "ON CONFLICT (test_id, category, variable) DO UPDATE SET value = excluded.value, expected = excluded.expected, " +
+        "tol = excluded.tol, units = excluded.units, comment = excluded.comment, status = excluded.status, " +
+        "type = excluded.type, last_update = excluded.last_update";
+
+    /// <summary>
+    /// Inserts or replaces test_data rows on (test, category, variable). Numeric-looking value/expected/tol are
+    /// stored as numbers; a blank or <c>n/a</c> status is computed by <see cref="TestDataStatus"/> when possible.
+    /// With <paramref name="rollup"/>, pass/fail counts and the test status are rolled up (SPEC §6.6) and the rows
+    /// that changed are returned (the test, then its toplevel when that changed); otherwise an empty list.
+    /// </summary>
+    /// <exception cref="StorageException">The test does not exist or a row has no variable name.</exception>
+    public IReadOnlyList<TestRow> RecordTestData(long testId, IReadOnlyList<TestDataInput> rows, bool rollup)
+    {
+        ThrowIfCompleted();
+        ArgumentNullException.ThrowIfNull(rows);
+        var before = RequireTest(testId);
+        var now = WallClock();
+
+        // Validate everything first so a bad row leaves no partial writes in the batch.
+        foreach (var row in rows)
+        {
+            ArgumentNullException.ThrowIfNull(row);
+            if (string.IsNullOrWhiteSpace(row.Variable))
+            {
+                throw new StorageException(
+                    $"test_data row (category '{row.Category}') for test {testId} has no variable name; every row needs one.");
+            }
+        }
+
+        foreach (var row in rows)
+        {
+            var status = row.Status?.Trim();
+            if (string.IsNullOrEmpty(status) || status == "n/a")
+            {
+                status = TestDataStatus.Compute(row.Value, row.Expected, row.Tol) ?? "n/a";
+            }
+
+            _commands.Execute(
+                UpsertTestDataSql,
+                ("@test_id", testId),
+                ("@category", row.Category?.Trim() ?? string.Empty),
+                ("@variable", row.Variable.Trim()),
+                ("@value", NumericText.ToDbValue(row.Value)),
+                ("@expected", NumericText.ToDbValue(row.Expected)),
+                ("@tol", NumericText.ToDbValue(row.Tol)),
+                ("@units", row.Units?.Trim() ?? string.Empty),
+                ("@comment", row.Comment?.Trim() ?? string.Empty),
+                ("@status", status),
+                ("@type", row.Type?.Trim() ?? string.Empty),
+                ("@now", now));
+        }
+
+        if (!rollup)
+        {
+            return [];
+        }
+
+        ApplyDataRollup(testId, now);
+        var after = RequireTest(testId);
+        var changed = new List<TestRow>(2);
+        if (after.Status != before.Status || after.PassCount != before.PassCount || after.FailCount != before.FailCount)
+        {
+            changed.Add(after);
+        }
+
+        if (after.ItemPath.Length > 0 && after.Status != before.Status)
+        {
+            _itemTally.Move(after.RunId, after.TestName, (before.State, before.Status), (after.State, after.Status));
+            var toplevel = RollupToplevel(after.RunId, after.TestName, now);
+            if (toplevel is not null)
+            {
+                changed.Add(toplevel);
+            }
+        }
+
+        return changed;
+    }
+
+    private const string UpsertTestMetaSql =
+        "INSERT INTO test_meta (testname, author, owner, description, reviewed, tags, jobgroup) " +
+        "VALUES (@testname, coalesce(@author, ''), coalesce(@owner, ''), coalesce(@description, ''), " +
+        "coalesce(@reviewed, ''), coalesce(@tags, ''), coalesce(@jobgroup, 'default')) " +
+        "ON CONFLICT (testname) DO UPDATE SET author = coalesce(@author, test_meta.author), " +
+        "owner = coalesce(@owner, test_meta.owner), description = coalesce(@description, test_meta.description), " +
+        "reviewed = coalesce(@reviewed, test_meta.reviewed), tags = coalesce(@tags, test_meta.tags), " +
+        "jobgroup = coalesce(@jobgroup, test_meta.jobgroup)";
+
+    /// <summary>Inserts or updates the test_meta row of a test name; null fields keep the stored values.</summary>
+    public void UpsertTestMeta(TestMeta meta)
+    {
+        ThrowIfCompleted();
+        ArgumentNullException.ThrowIfNull(meta);
+        ArgumentException.ThrowIfNullOrEmpty(meta.TestName);
+        _commands.Execute(
+            UpsertTestMetaSql,
+            ("@testname", meta.TestName),
+            ("@author", meta.Author),
+            ("@owner", meta.Owner),
+            ("@description", meta.Description),
+            ("@reviewed", meta.Reviewed),
+            ("@tags", meta.Tags),
+            ("@jobgroup", meta.JobGroup));
+    }
+
+    private const string UpdateRunSql =
+        "UPDATE runs SET state = coalesce(@state, state), status = coalesce(@status, status), " +
+        "comment = coalesce(@comment, comment), last_update = @now WHERE id = @id";
+
+    /// <summary>Sets the non-null fields of a run and returns the updated row.</summary>
+    /// <exception cref="StorageException">The run does not exist.</exception>
+    public RunRow UpdateRun(long runId, string? state, string? status, string? comment, long now)
+    {
+        ThrowIfCompleted();
+        var count = _commands.Execute(UpdateRunSql, ("@state", state), ("@status", status), ("@comment", comment), ("@now", now), ("@id", runId));
+        if (count == 0)
+        {
+            throw new StorageException($"Cannot update run {runId}: no such run.");
+        }
+
+        return _reader.GetRun(runId) ?? throw new StorageException($"Run {runId} vanished during update.");
+    }
+
+    private const string DeleteStepsSql = "DELETE FROM test_steps WHERE test_id = @test_id";
+    private const string DeleteTestDataSql = "DELETE FROM test_data WHERE test_id = @test_id";
+    private const string DeleteTestRundatSql = "DELETE FROM test_rundat WHERE test_id = @test_id";
+    private const string DeleteTestSql = "DELETE FROM tests WHERE id = @test_id";
+    private const string CountRunTestsSql = "SELECT count(*) FROM tests WHERE run_id = @run_id";
+    private const string DeleteRunStatsSql = "DELETE FROM run_stats WHERE run_id = @run_id";
+    private const string DeleteExtradatSql = "DELETE FROM extradat WHERE run_id = @run_id";
+    private const string DeleteRunSql = "DELETE FROM runs WHERE id = @run_id";
+
+    /// <summary>
+    /// Deletes the given tests of the run (with their steps, data and samples; ids of other runs are ignored), items
+    /// before toplevels, and returns the deleted rows. When the run has no tests left, the run itself is deleted.
+    /// </summary>
+    public IReadOnlyList<TestRow> DeleteTests(long runId, IReadOnlyCollection<long> testIds)
+    {
+        ThrowIfCompleted();
+        ArgumentNullException.ThrowIfNull(testIds);
+        var rows = new List<TestRow>(testIds.Count);
+        foreach (var id in testIds.Distinct())
+        {
+            if (_reader.GetTest(id) is { } row && row.RunId == runId)
+            {
+                rows.Add(row);
+            }
+        }
+
+        // Items first, toplevels after them (SPEC §7.1 -remove-runs); stable otherwise.
+        var ordered = rows.Where(r => r.ItemPath.Length > 0).Concat(rows.Where(r => r.ItemPath.Length == 0)).ToList();
+        foreach (var row in ordered)
+        {
+            _commands.Execute(DeleteStepsSql, ("@test_id", row.Id));
+            _commands.Execute(DeleteTestDataSql, ("@test_id", row.Id));
+            _commands.Execute(DeleteTestRundatSql, ("@test_id", row.Id));
+            _commands.Execute(DeleteTestSql, ("@test_id", row.Id));
+            _itemTally.Forget(runId, row.TestName);
+        }
+
+        if (ToLong(_commands.Scalar(CountRunTestsSql, ("@run_id", runId))) == 0)
+        {
+            _commands.Execute(DeleteRunStatsSql, ("@run_id", runId));
+            _commands.Execute(DeleteExtradatSql, ("@run_id", runId));
+            _commands.Execute(DeleteRunSql, ("@run_id", runId));
+        }
+
+        return ordered;
+    }
+
+    private const string ClearRunStatsSql = "DELETE FROM run_stats WHERE run_id = @run_id";
+
+    // Counts leaf tests: items, and tests without items (plain tests and toplevels whose items are not yet
+    // registered); an itemized test's toplevel is not counted again beside its items.
+    private const string FillRunStatsSql =
+        "INSERT INTO run_stats (run_id, state, status, count, last_update) " +
+        "SELECT @run_id, coalesce(t.state, ''), coalesce(t.status, ''), count(*), @now FROM tests t " +
+        "WHERE t.run_id = @run_id AND (t.item_path <> '' OR NOT EXISTS (SELECT 1 FROM tests i " +
+        "WHERE i.run_id = t.run_id AND i.testname = t.testname AND i.item_path <> '')) " +
+        "GROUP BY coalesce(t.state, ''), coalesce(t.status, '')";
+
+    /// <summary>Recomputes the run_stats tallies (tests per state/status) of a run.</summary>
+    public void RefreshRunStats(long runId, long now)
+    {
+        ThrowIfCompleted();
+        _commands.Execute(ClearRunStatsSql, ("@run_id", runId));
+        _commands.Execute(FillRunStatsSql, ("@run_id", runId), ("@now", now));
+    }
+
+    /// <summary>Commits the transaction; the batch cannot be used afterwards.</summary>
+    public void Commit()
+    {
+        ThrowIfCompleted();
+        try
+        {
+            _transaction.Commit();
+        }
+        catch (SqliteException ex)
+        {
+            throw new StorageException($"Commit to database '{_database.Path}' failed: {ex.Message}", ex);
+        }
+        finally
+        {
+            Complete();
+        }
+    }
+
+    /// <summary>Rolls back unless committed.</summary>
+    public void Dispose()
+    {
+        if (_completed)
+        {
+            return;
+        }
+
+        try
+        {
+            _transaction.Rollback();
+        }
+        finally
+        {
+            Complete();
+        }
+    }
+
+    private void Complete()
+    {
+        _completed = true;
+        _transaction.Dispose();
+        _database.EndBatch(this);
+    }
+
+    private const string DataCountsSql =
+        "SELECT coalesce(sum(CASE WHEN lower(status) = 'pass' THEN 1 ELSE 0 END), 0), " +
+        "coalesce(sum(CASE WHEN lower(status) = 'fail' THEN 1 ELSE 0 END), 0) FROM test_data WHERE test_id = @test_id";
+
+    private const string SetDataRollupSql =
+        "UPDATE tests SET pass_count = @pass_count, fail_count = @fail_count, status = @status, last_update = @now WHERE id = @id";
+
+    /// <summary>SPEC §6.6: store pass/fail counts; FAIL if any row failed, else PASS if any passed and the status is not WARN/FAIL.</summary>
+    private void ApplyDataRollup(long testId, long now)
+    {
+        var test = RequireTest(testId);
+        var (pass, fail) = _commands.Single(DataCountsSql, r => new Counts(RowReaders.Long(r, 0), RowReaders.Long(r, 1)), ("@test_id", testId))
+            ?? new Counts(0, 0);
+        var status = fail > 0 ? "FAIL"
+            : pass > 0 && test.Status is not ("WARN" or "FAIL") ? "PASS"
+            : test.Status;
+        if (status != test.Status || pass != test.PassCount || fail != test.FailCount)
+        {
+            _commands.Execute(SetDataRollupSql, ("@pass_count", pass), ("@fail_count", fail), ("@status", status), ("@now", now), ("@id", testId));
+        }
+    }
+
+    // Item counts by (state, status): the rollup depends only on which pairs exist. Served by tests_rollup_index.
+    private const string ItemStatesSql =
+        "SELECT state, status, count(*) FROM tests " +
+        "WHERE run_id = @run_id AND testname = @testname AND item_path <> '' GROUP BY state, status";
+
+    private const string SetStateStatusSql = "UPDATE tests SET state = @state, status = @status, last_update = @now WHERE id = @id";
+
+    /// <summary>Recomputes the toplevel of an itemized test (SPEC §6.4); returns its row when it changed.</summary>
+    private TestRow? RollupToplevel(long runId, string testName, long now)
+    {
+        var toplevel = _reader.FindTest(runId, testName, string.Empty);
+        if (toplevel is null)
+        {
+            return null;
+        }
+
+        // Pairs come in ordinal (state, status) order, which decides ties between equal weights deterministically.
+        var items = _itemTally.Pairs(runId, testName, () => _commands.Query(
+            ItemStatesSql,
+            r => (RowReaders.Text(r, 0), RowReaders.Text(r, 1), RowReaders.Long(r, 2)),
+            ("@run_id", runId),
+            ("@testname", testName)));
+        if (items.Count == 0)
+        {
+            return null;
+        }
+
+        var (state, status) = ToplevelRollup.Compute(items);
+        if (state == toplevel.State && status == toplevel.Status)
+        {
+            return null;
+        }
+
+        _commands.Execute(SetStateStatusSql, ("@state", state), ("@status", status), ("@now", now), ("@id", toplevel.Id));
+        return RequireTest(toplevel.Id);
+    }
+
+    private TestRow RequireTest(long testId) =>
+        _reader.GetTest(testId) ?? throw new StorageException($"No test with id {testId} in database '{_database.Path}'.");
+
+    private const string TestExistsSql = "SELECT count(*) FROM tests WHERE id = @id";
+
+    private void RequireTestExists(long testId)
+    {
+        if (ToLong(_commands.Scalar(TestExistsSql, ("@id", testId))) == 0)
+        {
+            throw new StorageException($"No test with id {testId} in database '{_database.Path}'.");
+        }
+    }
+
+    private const string LastInsertRowIdSql = "SELECT last_insert_rowid()";
+
+    private long LastInsertRowId() => ToLong(_commands.Scalar(LastInsertRowIdSql));
+
+    private void ValidateTarget(IReadOnlyList<string> keyValues)
+    {
+        var keys = _runSql.KeyNames;
+        var invalid = keyValues.Count != keys.Count
+            || keyValues.Any(v => string.IsNullOrEmpty(v) || v.Contains('/', StringComparison.Ordinal));
+        if (invalid)
+        {
+            throw new StorageException(
+                $"Invalid target '{string.Join("/", keyValues)}': expected one non-empty value for each key " +
+                $"{string.Join("/", keys)} ({keys.Count} parts).");
+        }
+    }
+
+    private void ThrowIfCompleted()
+    {
+        if (_completed)
+        {
+            throw new InvalidOperationException("This write batch was already committed or rolled back; begin a new one.");
+        }
+    }
+
+    private static long ToLong(object? value) => Convert.ToInt64(value ?? 0L, CultureInfo.InvariantCulture);
+
+    private static long WallClock() => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+
+    private static string FullName(string testName, string itemPath) => itemPath.Length == 0 ? testName : testName + "/" + itemPath;
+
+    private sealed record Counts(long Pass, long Fail);
+}
