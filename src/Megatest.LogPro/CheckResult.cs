@@ -23,7 +23,7 @@ public sealed class CheckResult
     /// <summary>Every trigger and rule, in definition order.</summary>
     public IReadOnlyList<RuleOutcome> Rules { get; }
 
-    /// <summary>One message per failed rule that affects the result, most severe first.</summary>
+    /// <summary>One message per failed rule, most severe first (failed ignore/note rules, which never change the status, last).</summary>
     public IReadOnlyList<string> Messages { get; }
 
     /// <summary>"PASS" or "&lt;Status&gt;: &lt;first message&gt;", the step comment Megatest stores.</summary>

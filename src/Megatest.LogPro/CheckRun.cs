@@ -446,13 +446,14 @@ internal sealed class CheckRun
         var failing = new List<(RuleCategory Category, int Index, string Message)>();
         foreach (var rep in reports)
         {
-            if (rep.Outcome.Passed || !rep.AffectsResult)
+            if (rep.Outcome.Passed)
             {
                 continue;
             }
 
+            // Failed ignore/note rules (category None) get a message too, listed last; they never set the status.
             var category = rep.Outcome.Type == "trigger"
-                ? RuleCategory.Error
+                ? (rep.AffectsResult ? RuleCategory.Error : RuleCategory.None)
                 : _rules.First(x => x.Index == rep.Outcome.Index).Category;
             failing.Add((category, rep.Outcome.Index, rep.Message));
         }

@@ -83,7 +83,8 @@ public static class RunPlanner
         var closure = graph.Closure(selected);
         if (graph.FindCycle(closure) is { } cycle)
         {
-            throw new PlanException("waiton cycle: " + DependencyGraph.DescribeCycle(cycle));
+            var where = cycle[0] is { } first && configs[first].LocationOf("requirements", "waiton") is { } loc ? $" ({loc.File}:{loc.Line})" : "";
+            throw new PlanException(DependencyGraph.DescribeCycle(cycle) + where);
         }
 
         var order = new List<PlannedTest>();

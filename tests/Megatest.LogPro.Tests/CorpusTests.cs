@@ -7,7 +7,7 @@ public class CorpusTests
     /// <summary>Logs that must give the stated exit code, per (area, step or file name).</summary>
     private static readonly Dictionary<string, (string Log, int Code)[]> s_cases = new()
     {
-        ["simplerun/step"] =
+        ["simplerun/*.logpro"] =
         [
             ("test1 step1 done in /x\n", 0),
             ("", 0),
@@ -66,7 +66,7 @@ public class CorpusTests
         }
 
         var rules = RuleSet.Parse(file.Text, file.Name);
-        var key = file.Key.Length > 0 ? file.Key : "simplerun/step";
+        var key = file.Key.Length > 0 ? file.Key : file.Area + "/*.logpro";
         Assert.True(s_cases.ContainsKey(key), $"no test logs for {file.Name}");
         using var dir = new TempDir("lpcorpus");
         foreach (var (log, code) in s_cases[key])

@@ -120,7 +120,8 @@ public class RuleTypeTests
         var r = Check.Run(rules, Check.Lines("x", "x", "x"));
         Assert.Equal(0, r.ExitCode);
         Assert.False(r.Rules[0].Passed);
-        Assert.Empty(r.Messages);
+        Assert.Equal("PASS", r.Comment);
+        Assert.Equal(["few: expected count < 2, got 3 (rule-1 expect:ignore)"], r.Messages);
     }
 
     [Fact]
@@ -131,8 +132,9 @@ public class RuleTypeTests
             (expect:error   in "LogFileBody" = 0 "Any error" #/ERROR/)
             (expect:required in "LogFileBody" > 0 "Done" #/done/)
             """;
-        var r = Check.Run(rules, Check.Lines("warn", "ERROR"));
-        Assert.Equal(3, r.Messages.Count);
+        var r = Check.Run(rules + "\n(expect:note in \"LogFileBody\" > 0 \"a note\" #/never/)", Check.Lines("warn", "ERROR"));
+        Assert.Equal(4, r.Messages.Count);
+        Assert.StartsWith("a note", r.Messages[3]);
         Assert.StartsWith("Any error", r.Messages[0]);
         Assert.StartsWith("Done", r.Messages[1]);
         Assert.StartsWith("Any warning", r.Messages[2]);

@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Megatest.Testing;
+
+/// <summary>Starts the built megatest executable as a user would, and collects its output.</summary>
+public static class MegatestProcess
+{
+    /// <summary>Path of the built executable (MEGATEST_EXE overrides).</summary>
+    public static string Executable => Environment.GetEnvironmentVariable("MEGATEST_EXE") is { Length: > 0 } exe
+        ? exe
+        : Path.Combine(TestPaths.RepoRoot, "src", "Megatest.Cli", "bin", BuildConfiguration, "net10.0", "megatest");
+
+    /// <summary>The configuration the tests were built in.</summary>
+    public static string BuildConfiguration =>
+        AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+
+    /// <summary>Runs megatest with <paramref name="args"/> in <paramref name="workingDirectory"/>; kills it after <paramref name="timeout"/>.</summary>
+    public static async Task<ProcessResult> RunAsync(string workingDirectory, TimeSpan timeout, params string[] args) =>
+        await RunFileAsync(Executable, workingDirectory, timeout, null, args).ConfigureAwait(false);
+
+    /// <summary>Runs any program; PWD is set to the working directory as a shell would.</summary>
+    public static async Task<ProcessResult> RunFileAsync(string file, string workingDirectory, TimeSpan timeout, IReadOnlyDictionary<string, string>? env, params string[] args)
+    {
+        var psi = new ProcessStartInfo(file)
+        {
+            WorkingDirectory = workingDirectory,
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+        };
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        psi.Environment["PWD"] = workingDirectory;
+        foreach (var name in psi.Environment.Keys.Where(k => k.StartsWith("MT_", StringComparison.Ordinal)).ToList())
+        {
+            psi.Environment.Remove(name);
+        }
+
+        if (env is not null)
+        {
+            foreach (var (k, v) in env)
+            {
+                psi.Environment[k] = v;
+            }
+        }
+
+        using var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start " + file);
+        p.StandardInput.Close();
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        p.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (stdout) { stdout.AppendLine(e.Data); } } };
+        p.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (stderr) { stderr.AppendLine(e.Data); } } };
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await p.WaitForExitAsync(cts.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            p.Kill(entireProcessTree: true);
+            await p.WaitForExitAsync().ConfigureAwait(false);
+            throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish within {timeout.TotalSeconds:0} s.\nstdout:\n{stdout}\nstderr:\n{stderr}");
+        }
+
+        p.WaitForExit();
+        return new ProcessResult(p.ExitCode, stdout.ToString(), stderr.ToString());
+    }
+}
