@@ -57,6 +57,11 @@ public static class CommandLine
             throw new UsageException($"Unrecognised arguments: {args.Verb}");
         }
 
+        if (InTestCommands.Applies(args))
+        {
+            return InTestCommands.Execute(args, Console.In, output);
+        }
+
         if (args.Has("-run"))
         {
             return RunCommand.Execute(args, output, errors, logs);

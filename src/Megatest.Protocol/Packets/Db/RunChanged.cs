@@ -3,7 +3,7 @@ using MessagePack;
 
 namespace Megatest.Protocol;
 
-/// <summary>Published after commit (topic "run/RUNID"): a run row changed.</summary>
+/// <summary>Published after commit (topic "run/RUNID/"): a run row changed.</summary>
 [MessagePackObject]
 public sealed record RunChanged : IPacket
 {
