@@ -54,7 +54,12 @@ public static class CommandLine
     {
         if (args.Verb is not null)
         {
-            throw new UsageException($"Unrecognised arguments: {args.Verb}");
+            return Verbs.Run(args, output, errors, logs);
+        }
+
+        if (UtilityCommands.TryRun(args, Console.In, output, errors) is { } utilityExit)
+        {
+            return utilityExit;
         }
 
         if (InTestCommands.Applies(args))

@@ -17,6 +17,20 @@ public sealed class ForwardCompatibilityTests
     }
 
     [Fact]
+    public void Body_Decodes_WhenATrailingElementIsNestedVeryDeeply()
+    {
+        var body = new List<byte>(PacketCodec.EncodeBody(new Ack { Ok = true, Error = "x" }));
+        body[0] = 0x93; // three elements: the two of Ack and one nested 200,000 arrays deep
+        body.AddRange(Enumerable.Repeat((byte)0x91, 200_000));
+        body.Add(0xc0);
+
+        var ok = PacketCodec.TryDecodeBody(PacketCode.Ack, body.ToArray(), out var packet, out var error);
+
+        Assert.True(ok, error?.ToString());
+        Assert.Equal(new Ack { Ok = true, Error = "x" }, packet);
+    }
+
+    [Fact]
     public void Body_DecodesWithDefaults_WhenAnOlderWriterSentFewerKeys()
     {
         var example = (RunRequest)GoldenExamples.Body(typeof(RunRequest));
