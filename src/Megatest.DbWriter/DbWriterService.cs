@@ -159,7 +159,7 @@ public sealed class DbWriterService : IDisposable
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             outcome = new BatchOutcome();
-            outcome.Replies.Add((batch[0], new Ack { Ok = false, Error = ex.Message }));
+            outcome.Replies.Add((batch[0], ErrorReply(batch[0].Packet, ex.Message)));
         }
 
         Interlocked.Add(ref _applied, batch.Count);

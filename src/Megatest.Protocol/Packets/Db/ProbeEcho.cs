@@ -15,7 +15,7 @@ public sealed record ProbeEcho : IPacket
     [Key(0)]
     public string Token { get; set; } = "";
 
-    /// <summary>The publisher's current sequence.</summary>
+    /// <summary>Reserved, always 0 (sequences count per run: ask SnapshotRequest for a run's position).</summary>
     [Key(1)]
     public long Sequence { get; set; }
 }
