@@ -18,6 +18,9 @@ public sealed class AgentOptions
     /// <summary>Host types this agent serves.</summary>
     public IReadOnlyList<string> Labels { get; init; } = [];
 
+    /// <summary>Host name the agent reports when it registers.</summary>
+    public string Host { get; init; } = Environment.MachineName;
+
     /// <summary>Unique agent name.</summary>
     public string AgentId { get; init; } = $"{Environment.MachineName}-{Environment.ProcessId}";
 

@@ -147,7 +147,7 @@ public sealed class AgentService : IDisposable, IStatusSink
         _coordinator!.SendPacket(_stamp, new AgentHello
         {
             AgentId = _options.AgentId,
-            Host = Environment.MachineName,
+            Host = _options.Host,
             Slots = _options.Slots,
             Labels = [.. _options.Labels],
             MinVersion = ProtocolVersion.MinSupported,
@@ -166,7 +166,7 @@ public sealed class AgentService : IDisposable, IStatusSink
             _db!.SendPacket(p.Header, p.Packet);
         }
 
-        _coordinator!.SendPacket(_stamp, new Heartbeat { RunningTestIds = [.. _running.Keys], FreeSlots = Math.Max(0, _options.Slots - _running.Count) });
+        _coordinator!.SendPacket(_stamp, new Heartbeat { RunningTestIds = [.. _running.Keys], FreeSlots = Math.Max(0, _options.Slots - _running.Count), LoadPerCore = HostLoad.PerCore() });
         if (now - Interlocked.Read(ref _lastHeard) > 10_000)
         {
             // The coordinator may have restarted: introduce ourselves again.

@@ -27,8 +27,14 @@ public sealed partial class TestExecution
     private readonly Lock _lock = new();
     private Process? _current;
     private string? _killReason;
+    private readonly List<(string Step, string Status, string? Comment, string? Log)> _steps = [];
     private volatile bool _selfCompleted;
     private long _started;
+    private Triggers? _triggers;
+    private EnvironmentScope? _env;
+    private string _runDir = "";
+    private string _state = States.Launched;
+    private string _status = Statuses.NA;
 
     /// <summary>Prepares the execution of <paramref name="launch"/>.</summary>
     public TestExecution(LaunchTest launch, IStatusSink sink, AreaCache areas, string megatestExecutable, string inTestEndpoint, ILogger logger)
@@ -50,6 +56,11 @@ public sealed partial class TestExecution
         if (packet is StatusChange { State: States.Completed })
         {
             _selfCompleted = true;
+        }
+
+        if (packet is StatusChange change)
+        {
+            Changed(change);
         }
     }
 
@@ -100,7 +111,13 @@ public sealed partial class TestExecution
         var testDir = area.FindTestDirectory(_launch.TestName)
             ?? throw new InvalidOperationException($"test '{_launch.TestName}' has no testconfig in {string.Join(", ", area.TestsDirectories)}");
         var tc = area.ReadTestConfig(_launch.TestName, env);
+        foreach (var (k, v) in tc.Section("pre-launch-env-overrides"))
+        {
+            env.Set(k, ConfigReader.EchoEvaluate(v, env, testDir));
+        }
+
         SetItemVars(env); // item variables win over anything the testconfig exported
+        _triggers = new Triggers(tc);
         var dirs = RunDirectories.Create(area, tc, testDir, _launch.Target, _launch.RunName, _launch.TestName, _launch.ItemPath);
         if (_launch.Preclean)
         {
@@ -111,6 +128,13 @@ public sealed partial class TestExecution
         SetTestEnvironment(area, env, dirs, testDir);
         WriteLogProFiles(tc, dirs.LinkDir);
         WriteEnvFiles(env, dirs.LinkDir);
+        _env = env;
+        _runDir = dirs.LinkDir;
+        if (_launch.Attempt > 1)
+        {
+            Send(new Step { TestId = _launch.TestId, StepName = $"attempt-{_launch.Attempt}", State = "start", Status = "-", EventTime = _started, Comment = "run again after a system failure ([setup] reruns)" });
+        }
+
         Send(new StatusChange
         {
             TestId = _launch.TestId,
@@ -133,6 +157,12 @@ public sealed partial class TestExecution
             return Ended(States.Killed, Statuses.Killed, -1);
         }
 
+        if (state == States.Completed && status == Statuses.Fail && _launch.WaiverRunDir.Length > 0 && Waivers.Apply(tc, dirs.LinkDir, _launch.WaiverRunDir, env))
+        {
+            status = Statuses.Waived;
+            Send(new StatusChange { TestId = _launch.TestId, State = state, Status = status, Comment = _launch.WaiverComment });
+        }
+
         if (!_selfCompleted && state is not null)
         {
             Send(new StatusChange { TestId = _launch.TestId, State = state, Status = status, RunDuration = Now() - _started });
@@ -143,6 +173,7 @@ public sealed partial class TestExecution
         }
 
         WaitForAcks();
+        TestSummary.Write(dirs.LinkDir, _launch.TestName, _launch.ItemPath, _state, _status, null, _steps);
         return Ended(state ?? States.Completed, status ?? Statuses.Pass, code);
     }
 
@@ -197,6 +228,7 @@ public sealed partial class TestExecution
             }
 
             lastCode = code;
+            _steps.Add((name, code.ToString(CultureInfo.InvariantCulture), comment, logFile));
             Send(new Step { TestId = _launch.TestId, StepName = name, State = "end", Status = code.ToString(CultureInfo.InvariantCulture), EventTime = Now(), Comment = comment, LogFile = logFile });
             var stepStatus = StepResults.StatusForExit(code, usedLogPro);
             combined = StepResults.Combine(combined, stepStatus);
@@ -282,6 +314,7 @@ public sealed partial class TestExecution
             psi.Environment[k] = v;
         }
 
+        psi.Environment["PWD"] = cwd; // as after `cd`: the work area seen through the link tree
         Process p;
         lock (_lock)
         {
@@ -312,7 +345,11 @@ public sealed partial class TestExecution
     private void Populate(AreaConfig area, string testDir, RunDirectories dirs, EnvironmentScope env)
     {
         var launchLog = Path.Combine(dirs.PhysicalDir, "mt_launch.log");
-        var copyCmd = area.Megatest.Get("setup", "testcopycmd");
+        var copyCmd = area.Megatest.Section("testcopy")
+            .Where(r => TestPattern.Parse(r.Key).Matches(_launch.TestName, _launch.ItemPath))
+            .Select(r => r.Value.Replace("SRC", "TEST_SRC_PATH", StringComparison.Ordinal).Replace("DEST", "TEST_TARG_PATH", StringComparison.Ordinal))
+            .FirstOrDefault()
+            ?? area.Megatest.Get("setup", "testcopycmd");
         if (!string.IsNullOrWhiteSpace(copyCmd))
         {
             var cmd = copyCmd.Replace("TEST_SRC_PATH", testDir, StringComparison.Ordinal).Replace("TEST_TARG_PATH", dirs.PhysicalDir, StringComparison.Ordinal);
@@ -478,10 +515,38 @@ public sealed partial class TestExecution
 
     private void Send(IPacket packet)
     {
+        if (packet is StatusChange change)
+        {
+            Changed(change);
+        }
+
         var task = _sink.SendAsync(packet);
         lock (_sent)
         {
             _sent.Add(task);
+        }
+    }
+
+    private void Changed(StatusChange change)
+    {
+        if (change.State is null && change.Status is null)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            _state = change.State ?? _state;
+            _status = change.Status ?? _status;
+        }
+
+        if (_env is not null && _triggers is not null)
+        {
+            var env = _env.Clone();
+            env.Set("MT_TEST_NAME", _launch.TestName);
+            env.Set("MT_TEST_RUN_DIR", _runDir);
+            env.Set("MT_ITEMPATH", _launch.ItemPath);
+            _triggers.Fire(_state, _status, _launch.TestId, _runDir, env);
         }
     }
 

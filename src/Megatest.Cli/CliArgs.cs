@@ -13,6 +13,7 @@ public sealed class CliArgs
         "-version", "-run-wait", "-no-cache", "-clean-cache", "-keepgoing", "-load-test-data", "-summarize-items",
         "-show-cmdinfo", "-remove-runs", "-lock", "-unlock", "-get-run-status", "-update-meta", "-mark-incompletes",
         "-test-paths", "-set-values", "-q", "-v", "-kill-runs", "-follow", "-no-follow",
+        "-create-megatest-area",
     };
 
     private static readonly HashSet<string> s_valued = new(StringComparer.Ordinal)
@@ -21,6 +22,7 @@ public sealed class CliArgs
         "-status", "-rerun", "-setvars", "-list-runs", "-dumpmode", "-section", "-var", "-m", "-start-dir", "-config",
         "-runtests", "-setlog", "-set-toplog", "-step", "-debug", "-log", "-o", "-set-state-status", "-set-run-status",
         "-test-files", "-env2file", "-sort", "-fields", "-logpro", "-archive",
+        "-envcap", "-envdelta", "-create-test", "-area", "-keys", "-disk", "-linktree", "-description", "-waiton", "-priority", "-steps", "-items",
     };
 
     private static readonly Dictionary<string, string> s_synonyms = new(StringComparer.Ordinal)
@@ -47,6 +49,9 @@ public sealed class CliArgs
 
     /// <summary>The first word, when it is a daemon verb (coordinator, agent, dbwriter, monitor, run).</summary>
     public string? Verb { get; private set; }
+
+    /// <summary>Words after a verb that are not megatest options (e.g. "--slots 4"): the verb's own settings.</summary>
+    public IReadOnlyList<string> VerbArgs { get; private set; } = [];
 
     /// <summary>Words that are data (after -runstep NAME and the like).</summary>
     public IReadOnlyList<string> Rest { get; private set; } = [];
@@ -98,6 +103,23 @@ public sealed class CliArgs
                 break;
             }
 
+            if (name is "-envcap" or "-envdelta")
+            {
+                // -envcap CTX [DBFILE], -envdelta A-B [DBFILE]: the optional file is data.
+                if (i + 1 >= argv.Count)
+                {
+                    throw new UsageException($"{word} needs a value");
+                }
+
+                args._options[name] = argv[++i];
+                if (i + 1 < argv.Count && !argv[i + 1].StartsWith('-'))
+                {
+                    args.Rest = [argv[++i]];
+                }
+
+                continue;
+            }
+
             if (s_flags.Contains(name))
             {
                 args._options[name] = null;
@@ -115,6 +137,12 @@ public sealed class CliArgs
             {
                 unknown.Add(word);
             }
+        }
+
+        if (args.Verb is not null)
+        {
+            args.VerbArgs = unknown;
+            unknown = [];
         }
 
         if (unknown.Count > 0)

@@ -67,6 +67,11 @@ public static class CommandLine
             return InTestCommands.Execute(args, Console.In, output);
         }
 
+        if (ControlCommands.Applies(args))
+        {
+            return ControlCommands.Execute(args, output, errors);
+        }
+
         if (args.Has("-run"))
         {
             return RunCommand.Execute(args, output, errors, logs);

@@ -18,7 +18,7 @@ public static class QueryCommands
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(output);
         var area = LoadArea(null);
-        var dbPath = AreaLocations.DatabasePath(area);
+        var dbPath = area.DatabasePath;
         if (!File.Exists(dbPath))
         {
             throw new UsageException($"no database yet: {dbPath} does not exist (run something first)");
@@ -116,7 +116,7 @@ public static class QueryCommands
     {
         ArgumentNullException.ThrowIfNull(args);
         var area = LoadArea(null);
-        using var db = MegatestQueries.Open(AreaLocations.DatabasePath(area));
+        using var db = MegatestQueries.Open(area.DatabasePath);
         Print(args, output, db.DistinctTargets());
         return 0;
     }
@@ -179,6 +179,12 @@ public static class QueryCommands
             }
 
             output.WriteLine(root.ToJsonString(s_json));
+            return 0;
+        }
+
+        if (section is null)
+        {
+            output.Write(data.ToIniText());
             return 0;
         }
 

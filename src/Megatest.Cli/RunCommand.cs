@@ -33,6 +33,7 @@ public static class RunCommand
             Force = args.Has("-force"),
             Preclean = args.Has("-preclean"),
             RerunAll = args.Has("-rerun-all"),
+            RerunClean = args.Has("-rerun-clean"),
             TagExpr = args.Get("-tagexpr") ?? "",
             ModePatt = args.Get("--modepatt") ?? "",
             SetVars = ParseSetVars(args.Get("-setvars")),
@@ -50,17 +51,36 @@ public static class RunCommand
             errors.WriteLine("WARNING: " + warning);
         }
 
+        // A coordinator running as a daemon ([services] in megatest.config) takes the run; else the roles start here.
+        var services = ServiceEndpoints.From(area);
+        if (CoordinatorLink.Find(services) is { } coordinator)
+        {
+            var follow = !args.Has("-no-follow");
+            if (follow && services.DbWriterPublish is null)
+            {
+                throw new UsageException("[services] dbwriter-publish is not set in megatest.config: cannot follow the run (use -no-follow)");
+            }
+
+            errors.WriteLine("Using the coordinator at " + coordinator);
+            return Follow(coordinator, follow ? ServiceEndpoints.Connectable(services.DbWriterPublish!) : null, request, output, errors);
+        }
+
+        if (services.Coordinator is not null)
+        {
+            errors.WriteLine($"No coordinator answers at {services.Coordinator}: running the roles inside this process");
+        }
+
         using var roles = new EmbeddedRoles(area, logs);
         return Follow(roles.CoordinatorEndpoint, roles.PublishEndpoint, request, output, errors);
     }
 
-    /// <summary>Drops the run packet and follows the run to its end.</summary>
-    public static int Follow(string coordinator, string publish, RunRequest request, TextWriter output, TextWriter errors)
+    /// <summary>Drops the run packet and follows the run to its end; with a null <paramref name="publish"/> returns right after the ack.</summary>
+    public static int Follow(string coordinator, string? publish, RunRequest request, TextWriter output, TextWriter errors)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(errors);
-        using var follower = new ChangeFollower(publish);
+        using var follower = publish is null ? null : new ChangeFollower(publish);
         using var client = new ControlClient(coordinator);
         var sent = client.Send(request);
         var ack = WaitFor<ControlAck>(client, sent.MessageId, TimeSpan.FromSeconds(120));
@@ -77,6 +97,12 @@ public static class RunCommand
         }
 
         output.WriteLine(ack.Reason);
+        output.Flush();
+        if (follower is null)
+        {
+            return 0;
+        }
+
         var printed = new Dictionary<long, string>();
         var clock = Stopwatch.StartNew();
         var lastProgress = TimeSpan.Zero;

@@ -44,6 +44,20 @@ public sealed class AreaConfig
     /// <summary>Link tree root: env MT_LINKTREE, else [setup] linktree, else TopPath/lt.</summary>
     public string LinkTree { get; }
 
+    /// <summary>megatest.db in [setup] dbdir (relative to the area top), else in the area top.</summary>
+    public string DatabasePath
+    {
+        get
+        {
+            var dbdir = Megatest.Get("setup", "dbdir")?.Trim();
+            var dir = string.IsNullOrEmpty(dbdir) ? TopPath : System.IO.Path.GetFullPath(System.IO.Path.Combine(TopPath, dbdir));
+            return System.IO.Path.Combine(dir, "megatest.db");
+        }
+    }
+
+    /// <summary>The run's own directory in the link tree: MT_RUNPATH = LINKTREE/TARGET/RUNNAME.</summary>
+    public string RunPath(string target, string runName) => System.IO.Path.Combine(LinkTree, target, runName);
+
     /// <summary>Directories searched for tests: existing [tests-paths] entries, then TopPath/tests.</summary>
     public IReadOnlyList<string> TestsDirectories { get; }
 

@@ -88,4 +88,22 @@ public sealed class ConfigData
         _sections.TryGetValue(section, out var entries) ? entries.Find(e => e.Key == key) : null;
 
     internal sealed record Entry(string Key, string Value, ConfigLocation? Location);
+
+    /// <summary>The data in config syntax: one [section] per section, "KEY VALUE" lines, multi-line values indented.</summary>
+    public string ToIniText()
+    {
+        var sb = new System.Text.StringBuilder();
+        foreach (var section in SectionNames)
+        {
+            sb.Append('[').Append(section).Append("]\n");
+            foreach (var (key, value) in Section(section))
+            {
+                sb.Append(value.Length == 0 ? key : key + " " + value.Replace("\n", "\n  ", StringComparison.Ordinal)).Append('\n');
+            }
+
+            sb.Append('\n');
+        }
+
+        return sb.ToString();
+    }
 }

@@ -29,7 +29,7 @@ public static class RelaunchRules
 
     /// <summary>
     /// Decision, in this order: <c>-force</c> → launch; running states (LAUNCHED, REMOTEHOSTSTART, RUNNING) →
-    /// no; NOT_STARTED, INCOMPLETE, DELETED → launch; KILLED (and the transitional/archived states KILLREQ,
+    /// no; NOT_STARTED, INCOMPLETE, DELETED, STALE → launch; KILLED (and the transitional/archived states KILLREQ,
     /// REMOVING, CLEANING, ARCHIVE_REMOVING, ARCHIVED) → no; <c>-keepgoing</c> and status FAIL → no;
     /// <c>-rerun LIST</c> → launch iff the status is listed; otherwise no (COMPLETED with any status, or an OK
     /// status, stays; Megatest's unreachable "FAIL or n/a → run" rule is not reproduced).
@@ -49,7 +49,8 @@ public static class RelaunchRules
             return false;
         }
 
-        if (state is States.NotStarted or States.Incomplete or States.Deleted)
+        // STALE (a COMPLETED test whose run's configs changed since it ran) runs again like INCOMPLETE.
+        if (state is States.NotStarted or States.Incomplete or States.Deleted or States.Stale)
         {
             return true;
         }

@@ -19,7 +19,7 @@ public static class WaitonCheck
     /// <para><b>exclusive</b> is not evaluated here (it needs all runs).</para>
     /// </remarks>
     public static WaitonOutcome Evaluate(
-        WaitMode mode, string waitingItemPath, string waitonName, ItemMap map, Func<string, TestRow?> lookup)
+        WaitMode mode, string waitingItemPath, string waitonName, ItemMap map, Func<string, RowStateStatus?> lookup)
     {
         ArgumentNullException.ThrowIfNull(waitingItemPath);
         ArgumentNullException.ThrowIfNull(waitonName);
@@ -58,7 +58,7 @@ public static class WaitonCheck
     /// INCOMPLETE, KILLED or STUCK with a non-OK status → Failed (KILLED/STUCK added as decision: they never
     /// complete); NOT_STARTED "bad not started" → Discarded; anything else → Pending.
     /// </summary>
-    public static WaitonOutcome Classify(TestRow? row)
+    public static WaitonOutcome Classify(RowStateStatus? row)
     {
         if (row is null)
         {
@@ -85,7 +85,7 @@ public static class WaitonCheck
     /// acceptable list is used instead so a toplevel whose items are partly done (e.g. NOT_STARTED/PASS) keeps
     /// its dependents waiting.
     /// </summary>
-    public static bool IsBadNotStarted(TestRow row)
+    public static bool IsBadNotStarted(RowStateStatus row)
     {
         ArgumentNullException.ThrowIfNull(row);
         return row.State == States.NotStarted

@@ -279,7 +279,17 @@ public sealed class DbWriterService : IDisposable
                 outcome.Replies.Add((p, new Ack { Ok = true }));
                 break;
 
-            case SnapshotRequest or SubscribeProbe:
+            case DeleteTests d:
+                foreach (var row in tx.DeleteTests(d.RunId, d.TestIds))
+                {
+                    outcome.Tests.Add(row with { State = "DELETED" });
+                }
+
+                outcome.TouchedRuns.Add(d.RunId);
+                outcome.Replies.Add((p, new Ack { Ok = true }));
+                break;
+
+            case SnapshotRequest or SubscribeProbe or StatusQuery:
                 outcome.Deferred.Add((p, p.Packet));
                 break;
 
@@ -310,10 +320,26 @@ public sealed class DbWriterService : IDisposable
                 break;
             }
 
+            case StatusQuery query:
+                _router!.SendPacket(_stamp, new StatusReply { Runs = [.. ListRuns(query)] }, to.Header.MessageId, to.Routing);
+                break;
+
             case SubscribeProbe probe:
                 _pub!.SendPacket(_stamp, new ProbeEcho { Token = probe.Token }, routing: Topics.Bytes(Topics.Probe(probe.Token)));
                 _router!.SendPacket(_stamp, new Ack { Ok = true }, to.Header.MessageId, to.Routing);
                 break;
+        }
+    }
+
+    /// <summary>Runs matching a status query, with their counts by "STATE/STATUS" (a monitor's first look, the CLI's status query).</summary>
+    private IEnumerable<RunSummary> ListRuns(StatusQuery query)
+    {
+        using var tx = _db!.BeginBatch();
+        foreach (var run in tx.Reader.Runs(query.Target, query.RunName))
+        {
+            var counts = tx.Reader.Tests(run.Id).GroupBy(t => t.State + "/" + t.Status, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.Count().ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparer.Ordinal);
+            yield return new RunSummary { RunId = run.Id, Target = run.Target, RunName = run.RunName, State = run.State, Status = run.Status, Counts = counts };
         }
     }
 

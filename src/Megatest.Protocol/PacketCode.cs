@@ -75,6 +75,9 @@ public enum PacketCode : ushort
     /// <summary>Published answer to <see cref="SubscribeProbe"/>.</summary>
     ProbeEcho = 310,
 
+    /// <summary>Deletes test rows of a run.</summary>
+    DeleteTests = 311,
+
     /// <summary>Control: start or continue a run.</summary>
     RunRequest = 900,
 

@@ -15,6 +15,9 @@ public sealed class AgentInfo
     /// <summary>Slots offered.</summary>
     public int Slots { get; init; }
 
+    /// <summary>Load per core the agent last reported.</summary>
+    public double Load { get; set; }
+
     /// <summary>Host types served.</summary>
     public IReadOnlyList<string> Labels { get; init; } = [];
 
@@ -26,4 +29,10 @@ public sealed class AgentInfo
 
     /// <summary>Free slots now.</summary>
     public int Free => Slots - Running.Count;
+
+    /// <summary>Slots promised to launches decided but not yet carried out.</summary>
+    public int Reserved { get; set; }
+
+    /// <summary>Slots neither running nor promised.</summary>
+    public int Available => Free - Reserved;
 }

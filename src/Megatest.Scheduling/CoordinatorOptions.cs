@@ -18,6 +18,9 @@ public sealed class CoordinatorOptions
     /// <summary>Heartbeat interval told to agents.</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>An agent silent for longer than this is dropped; its tests in flight end INCOMPLETE.</summary>
+    public TimeSpan AgentTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Sender id in headers.</summary>
     public string SenderId { get; init; } = "coordinator@" + Environment.MachineName;
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Megatest.Config;
 using Megatest.Core;
@@ -26,6 +27,8 @@ public sealed class CoordinatorService : IDisposable
     private readonly Dictionary<long, RunPlan> _plans = [];
     private readonly Dictionary<long, AgentInfo> _placement = [];
     private readonly Dictionary<long, string?> _groupOf = [];
+    private readonly Queue<(AgentInfo Agent, string? Group)> _reservations = new();
+    private readonly ConditionalWeakTable<RunPlan, LauncherRules> _launchers = new();
     private readonly Dictionary<Guid, Action<IPacket>> _callbacks = [];
     private readonly List<ReceivedPacket> _waitingForSubscription = [];
     private readonly NetMQQueue<Action> _work = new();
@@ -36,7 +39,9 @@ public sealed class CoordinatorService : IDisposable
     private NetMQPoller? _poller;
     private NetMQTimer? _timer;
     private NetMQTimer? _probeTimer;
+    private NetMQTimer? _agentTimer;
     private Thread? _thread;
+    private readonly LaunchGate _gate = new();
     private bool _subscribed;
 
     /// <summary>Creates the coordinator; nothing binds until <see cref="Start"/>.</summary>
@@ -86,7 +91,9 @@ public sealed class CoordinatorService : IDisposable
         _timer.Elapsed += (_, _) => Guarded(OnTimer);
         _probeTimer = new NetMQTimer(s_probeEvery);
         _probeTimer.Elapsed += (_, _) => Guarded(() => _db.SendPacket(_stamp, new SubscribeProbe { Token = _probeToken }));
-        _poller = [_router, _db, _sub, _work, _timer, _probeTimer];
+        _agentTimer = new NetMQTimer(_options.HeartbeatInterval);
+        _agentTimer.Elapsed += (_, _) => Guarded(CheckAgents);
+        _poller = [_router, _db, _sub, _work, _timer, _probeTimer, _agentTimer];
         _thread = new Thread(() => _poller.Run()) { IsBackground = true, Name = "coordinator" };
         _thread.Start();
         _logger.LogInformation("coordinator for {Area} on {Endpoint}", _options.AreaPath, Endpoint);
@@ -184,20 +191,35 @@ public sealed class CoordinatorService : IDisposable
             case AgentHello hello:
                 OnAgentHello(p, key, hello);
                 break;
+            case Heartbeat beat when known is not null:
+                known.Load = beat.LoadPerCore;
+                break;
             case Heartbeat:
                 break;
             case TestEnded ended:
                 OnTestEnded(ended);
                 break;
-            case AgentBye:
-                _logger.LogInformation("agent {Agent} left", key);
-                _agents.Remove(key);
+            case AgentBye bye:
+                if (known is not null)
+                {
+                    DropAgent(key, known, "left: " + bye.Reason);
+                }
+
+                break;
+            case SubscribeProbe:
+                Reply(p, new ControlAck { Accepted = true, Reason = "coordinator for " + _options.AreaPath });
+                break;
+            case StatusQuery query:
+                Request(query, reply => Reply(p, reply));
                 break;
             case RunRequest when !_subscribed:
                 _waitingForSubscription.Add(p);
                 break;
             case RunRequest run:
                 OnRunRequest(p, run);
+                break;
+            case RerunCleanRequest clean when _subscribed:
+                OnRunRequest(p, new RunRequest { Target = clean.Target, RunName = clean.RunName, TestPatt = clean.TestPatt, RerunClean = true, Owner = p.Header.SenderId });
                 break;
             case KillRequest kill:
                 OnKill(p, kill);
@@ -272,34 +294,56 @@ public sealed class CoordinatorService : IDisposable
 
             plan.RunId = registered.RunId;
             _plans[plan.RunId] = plan;
-            var tops = plan.Order.Select(t => new TestKey { TestName = t.Name, ItemPath = "" }).ToArray();
-            Request(new RegisterTests { RunId = plan.RunId, Tests = tops }, r =>
+            // Before registering: look at what the run already holds and send rows that must run again back to NOT_STARTED.
+            Request(new SnapshotRequest { RunId = plan.RunId }, snapReply =>
             {
-                var rows = (TestsRegistered)r;
-                if (rows.Error.Length > 0)
-                {
-                    Reply(p, new ControlAck { Accepted = false, Reason = "db writer: " + rows.Error, RunId = plan.RunId });
-                    plan.Ended = true;
-                    return;
-                }
-
-                foreach (var row in rows.Rows)
+                var snap = (Snapshot)snapReply;
+                foreach (var row in snap.Rows)
                 {
                     plan.Apply(row);
                 }
 
-                foreach (var t in plan.Order)
+                plan.Sequence = Math.Max(plan.Sequence, snap.Sequence);
+                foreach (var reset in RunStartResets.Compute(plan, snap.Rows, _logger))
                 {
-                    Request(MetaOf(t), _ => { }, plan);
+                    Request(reset, _ => { }, plan);
                 }
 
-                plan.Ready = true;
-                var note = plan.Warnings.Count == 0 ? "" : "; warnings: " + string.Join("; ", plan.Warnings);
-                Reply(p, new ControlAck { Accepted = true, RunId = plan.RunId, Reason = $"run {plan.RunId} {request.Target}/{request.RunName}: {plan.Order.Count} tests{note}" });
-                _logger.LogInformation("run {RunId} {Target}/{RunName} planned with {Count} tests", plan.RunId, request.Target, request.RunName, plan.Order.Count);
-                ScheduleAll();
+                RegisterToplevels(p, plan);
             }, plan);
         });
+    }
+
+    private void RegisterToplevels(ReceivedPacket p, RunPlan plan)
+    {
+        var request = plan.Request;
+        var tops = plan.Order.Select(t => new TestKey { TestName = t.Name, ItemPath = "" }).ToArray();
+        Request(new RegisterTests { RunId = plan.RunId, Tests = tops }, r =>
+        {
+            var rows = (TestsRegistered)r;
+            if (rows.Error.Length > 0)
+            {
+                Reply(p, new ControlAck { Accepted = false, Reason = "db writer: " + rows.Error, RunId = plan.RunId });
+                plan.Ended = true;
+                return;
+            }
+
+            foreach (var row in rows.Rows)
+            {
+                plan.Apply(row);
+            }
+
+            foreach (var t in plan.Order)
+            {
+                Request(MetaOf(t), _ => { }, plan);
+            }
+
+            plan.Ready = true;
+            var note = plan.Warnings.Count == 0 ? "" : "; warnings: " + string.Join("; ", plan.Warnings);
+            Reply(p, new ControlAck { Accepted = true, RunId = plan.RunId, Reason = $"run {plan.RunId} {request.Target}/{request.RunName}: {plan.Order.Count} tests{note}" });
+            _logger.LogInformation("run {RunId} {Target}/{RunName} planned with {Count} tests", plan.RunId, request.Target, request.RunName, plan.Order.Count);
+            ScheduleAll();
+        }, plan);
     }
 
     private static TestMetaUpdate MetaOf(PlannedTest t) => new()
@@ -508,7 +552,12 @@ public sealed class CoordinatorService : IDisposable
     {
         foreach (var plan in _plans.Values.Where(p => p.Ready && !p.Ended).ToList())
         {
-            foreach (var decision in Scheduler.Decide(plan, t => Reserve(plan, t)))
+            var decisions = Scheduler.Decide(
+                plan,
+                t => Reserve(plan, t),
+                (t, row) => plan.History.SkipReason(plan, t, row, RunningHere),
+                (t, row) => _gate.MustWait(plan, t, row, LowestLoad, RunningHere));
+            foreach (var decision in decisions)
             {
                 Carry(plan, decision);
             }
@@ -521,31 +570,91 @@ public sealed class CoordinatorService : IDisposable
         }
     }
 
-    private AgentInfo? _reserved;
-
     private bool Reserve(RunPlan plan, PlannedTest test)
     {
-        var inFlight = _placement.Count;
-        var max = MaxJobs(plan);
-        if (inFlight >= max)
+        // Decide asks for every launch before any is carried out: count what it reserved so far too.
+        if (_placement.Count + _reservations.Count >= MaxJobs(plan))
         {
             return false;
         }
 
         if (test.JobGroup is { } group && int.TryParse(plan.Area.Megatest.Get("jobgroups", group)?.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var limit)
-            && _groupOf.Values.Count(g => g == group) >= limit)
+            && _groupOf.Values.Count(g => g == group) + _reservations.Count(r => r.Group == group) >= limit)
         {
             return false;
         }
 
-        var agent = _agents.Values.Where(a => a.Free > 0).OrderByDescending(a => a.Free).FirstOrDefault();
+        // Item patterns of [launchers] are applied again at launch, when the item is known.
+        var rules = Launchers(plan);
+        var agent = PickAgent(rules.HostTypeFor(test.Name, "")) ?? (rules.IsFlexible ? PickAgent(null, anyLabel: true) : null);
         if (agent is null)
         {
             return false;
         }
 
-        _reserved = agent;
+        agent.Reserved++;
+        _reservations.Enqueue((agent, test.JobGroup));
         return true;
+    }
+
+    private LauncherRules Launchers(RunPlan plan) => _launchers.GetValue(plan, p => new LauncherRules(p.Area.Megatest));
+
+    private AgentInfo? PickAgent(string? hostType, bool anyLabel = false) =>
+        _agents.Values.Where(a => a.Available > 0 && (anyLabel || LauncherRules.Serves(a.Labels, hostType)))
+            .OrderByDescending(a => a.Available).ThenBy(a => a.Running.Count).ThenBy(a => a.AgentId, StringComparer.Ordinal).FirstOrDefault();
+
+    private void Place(RunPlan plan, LaunchDecision launch)
+    {
+        AgentInfo? reserved = null;
+        if (_reservations.TryDequeue(out var reservation))
+        {
+            reserved = reservation.Agent;
+            reserved.Reserved--;
+        }
+
+        var hostType = Launchers(plan).HostTypeFor(launch.Test.Name, launch.Row.ItemPath);
+        var agent = reserved is not null && _agents.ContainsValue(reserved) && reserved.Available > 0 && LauncherRules.Serves(reserved.Labels, hostType)
+            ? reserved
+            : PickAgent(hostType);
+        if (agent is null)
+        {
+            // No agent of its host type is free now: it waits for the next round.
+            launch.Row.Settled = false;
+            return;
+        }
+
+        Launch(plan, launch, agent);
+    }
+
+    private void CheckAgents()
+    {
+        var now = Environment.TickCount64;
+        foreach (var (key, agent) in _agents.ToList())
+        {
+            if (now - agent.LastSeen > _options.AgentTimeout.TotalMilliseconds)
+            {
+                DropAgent(key, agent, $"silent for more than {_options.AgentTimeout.TotalSeconds:0.#} s");
+                continue;
+            }
+
+            _router!.SendPacket(_stamp, new Heartbeat(), routing: agent.Identity);
+        }
+
+        ScheduleAll();
+    }
+
+    private void DropAgent(string key, AgentInfo agent, string reason)
+    {
+        _agents.Remove(key);
+        _logger.LogWarning("agent {Agent} on {Host} dropped ({Reason}); {Count} tests in flight end INCOMPLETE", agent.AgentId, agent.Host, reason, agent.Running.Count);
+        foreach (var id in agent.Running.ToList())
+        {
+            agent.Running.Remove(id);
+            _placement.Remove(id);
+            _groupOf.Remove(id);
+            var plan = _plans.Values.FirstOrDefault(x => x.InFlight.Remove(id));
+            Request(new StatusChange { TestId = id, State = States.Incomplete, Status = Statuses.Dead, Comment = $"agent {agent.AgentId} on {agent.Host} lost: {reason}" }, _ => { }, plan);
+        }
     }
 
     private int MaxJobs(RunPlan plan)
@@ -578,7 +687,7 @@ public sealed class CoordinatorService : IDisposable
                 }, plan);
                 break;
             case LaunchDecision launch:
-                Launch(plan, launch, _reserved!);
+                Place(plan, launch);
                 break;
         }
     }
@@ -586,6 +695,7 @@ public sealed class CoordinatorService : IDisposable
     private void Launch(RunPlan plan, LaunchDecision launch, AgentInfo agent)
     {
         var id = launch.Row.Id;
+        _gate.Launched();
         plan.InFlight.Add(id);
         agent.Running.Add(id);
         _placement[id] = agent;
@@ -603,7 +713,14 @@ public sealed class CoordinatorService : IDisposable
             SetVars = plan.Request.SetVars,
             RunTimeLimitSeconds = launch.Test.RunTimeLimit,
             Preclean = plan.Request.Preclean,
+            Attempt = plan.Attempts[id] = plan.Attempts.GetValueOrDefault(id) + 1,
         };
+        if (plan.History.PreviousWaiver(plan, launch.Test.Name, launch.Row.ItemPath) is { } waiver)
+        {
+            packet.WaiverRunDir = waiver.RunDir;
+            packet.WaiverComment = waiver.Comment;
+        }
+
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         // The agent is told only after LAUNCHED is committed, so LAUNCHED can never overwrite what the agent reports.
         Request(new StatusChange { TestId = id, State = States.Launched, Status = Statuses.NA, EventTime = now, Comment = "" }, _ =>
@@ -622,7 +739,14 @@ public sealed class CoordinatorService : IDisposable
         }
 
         _plans.Remove(plan.RunId);
+        plan.History.Dispose();
     }
+
+    private (double Load, bool Idle)? LowestLoad() =>
+        _agents.Values.Where(a => a.Available > 0).OrderBy(a => a.Load).Select(a => ((double Load, bool Idle)?)(a.Load, a.Running.Count == 0)).FirstOrDefault();
+
+    private bool RunningHere(string testName, string itemPath) =>
+        _plans.Values.Any(p => p.InFlight.Any(id => p.RowById(id) is { } r && r.TestName == testName && r.ItemPath == itemPath));
 
     private void Request(IPacket packet, Action<IPacket> onReply, RunPlan? plan = null)
     {

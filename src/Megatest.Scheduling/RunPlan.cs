@@ -9,6 +9,7 @@ public sealed class RunPlan
 {
     private readonly Dictionary<(string Test, string Item), RowState> _rows = [];
     private readonly Dictionary<long, RowState> _byId = [];
+    private RunHistory? _history;
 
     /// <summary>Creates a plan.</summary>
     public RunPlan(RunRequest request, AreaConfig area, IReadOnlyList<PlannedTest> order, TestPattern pattern, IReadOnlyList<string> warnings)
@@ -42,6 +43,12 @@ public sealed class RunPlan
 
     /// <summary>When an existing row is run again.</summary>
     public RelaunchRules.Options Relaunch { get; }
+
+    /// <summary>Read-only access to other runs ([skip] rules, waivers).</summary>
+    public RunHistory History => _history ??= new RunHistory(Area.DatabasePath);
+
+    /// <summary>Attempts made per test id (for [setup] reruns).</summary>
+    public Dictionary<long, int> Attempts { get; } = [];
 
     /// <summary>runs.id once registered.</summary>
     public long RunId { get; set; }

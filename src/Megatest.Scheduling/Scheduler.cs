@@ -16,10 +16,30 @@ public static class Scheduler
     /// Returns the decisions possible now. <paramref name="reserve"/> is asked before each launch and
     /// reserves capacity (slots, max_concurrent_jobs, job groups) when it answers true.
     /// </summary>
-    public static List<Decision> Decide(RunPlan plan, Func<PlannedTest, bool> reserve)
+    public static List<Decision> Decide(RunPlan plan, Func<PlannedTest, bool> reserve, Func<PlannedTest, RowState, string?>? skip = null, Func<PlannedTest, RowState, bool>? mustWait = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(reserve);
+        skip ??= (_, _) => null;
+        var wait = mustWait ?? ((_, _) => false);
+        var launched = false;
+        bool Gate(PlannedTest t, RowState r)
+        {
+            // With launch-delay only one test may start per pass; the timer brings the next pass.
+            if ((launched && LaunchGate.HasDelay(plan)) || wait(t, r))
+            {
+                return false;
+            }
+
+            if (!reserve(t))
+            {
+                return false;
+            }
+
+            launched = true;
+            return true;
+        }
+
         var decisions = new List<Decision>();
         if (!plan.Ready)
         {
@@ -41,7 +61,7 @@ public static class Scheduler
 
             if (!test.IsItemized)
             {
-                DecideRow(plan, test, top, null, reserve, decisions);
+                DecideRow(plan, test, top, null, Gate, skip, decisions);
                 if (top.Settled)
                 {
                     test.Finished = true;
@@ -100,7 +120,7 @@ public static class Scheduler
                     continue;
                 }
 
-                DecideRow(plan, test, row, item, reserve, decisions);
+                DecideRow(plan, test, row, item, Gate, skip, decisions);
                 allSettled &= row.Settled;
             }
 
@@ -143,7 +163,7 @@ public static class Scheduler
         }
     }
 
-    private static void DecideRow(RunPlan plan, PlannedTest test, RowState row, Item? item, Func<PlannedTest, bool> reserve, List<Decision> decisions)
+    private static void DecideRow(RunPlan plan, PlannedTest test, RowState row, Item? item, Func<PlannedTest, RowState, bool> reserve, Func<PlannedTest, RowState, string?> skip, List<Decision> decisions)
     {
         if (row.Settled)
         {
@@ -173,7 +193,14 @@ public static class Scheduler
             return;
         }
 
-        if (!reserve(test))
+        if (skip(test, row) is { } reason)
+        {
+            row.Settled = true;
+            decisions.Add(new SetRowDecision(row, States.Completed, Statuses.Skip, reason));
+            return;
+        }
+
+        if (!reserve(test, row))
         {
             return;
         }
@@ -213,6 +240,6 @@ public static class Scheduler
         return result;
     }
 
-    private static TestRow? Lookup(RunPlan plan, string test, string item) =>
-        plan.Row(test, item) is { } r ? new TestRow(r.State, r.Status) : null;
+    private static RowStateStatus? Lookup(RunPlan plan, string test, string item) =>
+        plan.Row(test, item) is { } r ? new RowStateStatus(r.State, r.Status) : null;
 }

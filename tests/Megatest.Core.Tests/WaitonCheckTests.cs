@@ -6,8 +6,8 @@ public class WaitonCheckTests
 {
     private static readonly List<KeyValuePair<string, string>> s_none = [];
 
-    private static Func<string, TestRow?> Rows(params (string Item, string State, string Status)[] rows) =>
-        item => rows.Where(r => r.Item == item).Select(r => new TestRow(r.State, r.Status)).FirstOrDefault();
+    private static Func<string, RowStateStatus?> Rows(params (string Item, string State, string Status)[] rows) =>
+        item => rows.Where(r => r.Item == item).Select(r => new RowStateStatus(r.State, r.Status)).FirstOrDefault();
 
     private static WaitonOutcome Normal(params (string, string, string)[] rows) =>
         WaitonCheck.Evaluate(WaitMode.Normal, "", "W", ItemMap.Empty, Rows(rows));
@@ -107,9 +107,9 @@ public class WaitonCheckTests
     [Fact]
     public void BadNotStartedDefinition()
     {
-        Assert.True(WaitonCheck.IsBadNotStarted(new TestRow("NOT_STARTED", "ZERO_ITEMS")));
-        Assert.False(WaitonCheck.IsBadNotStarted(new TestRow("NOT_STARTED", "KEEP_TRYING")));
-        Assert.False(WaitonCheck.IsBadNotStarted(new TestRow("NOT_STARTED", "n/a")));
-        Assert.False(WaitonCheck.IsBadNotStarted(new TestRow("COMPLETED", "PREQ_FAIL")));
+        Assert.True(WaitonCheck.IsBadNotStarted(new RowStateStatus("NOT_STARTED", "ZERO_ITEMS")));
+        Assert.False(WaitonCheck.IsBadNotStarted(new RowStateStatus("NOT_STARTED", "KEEP_TRYING")));
+        Assert.False(WaitonCheck.IsBadNotStarted(new RowStateStatus("NOT_STARTED", "n/a")));
+        Assert.False(WaitonCheck.IsBadNotStarted(new RowStateStatus("COMPLETED", "PREQ_FAIL")));
     }
 }

@@ -28,6 +28,7 @@ public sealed class CodeMapTests
         ("UpdateRun", 308, typeof(UpdateRun)),
         ("SubscribeProbe", 309, typeof(SubscribeProbe)),
         ("ProbeEcho", 310, typeof(ProbeEcho)),
+        ("DeleteTests", 311, typeof(DeleteTests)),
         ("RunRequest", 900, typeof(RunRequest)),
         ("KillRequest", 901, typeof(KillRequest)),
         ("RerunCleanRequest", 902, typeof(RerunCleanRequest)),

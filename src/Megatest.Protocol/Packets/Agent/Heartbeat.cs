@@ -18,4 +18,8 @@ public sealed record Heartbeat : IPacket
     /// <summary>Free slots of the agent (0 from the coordinator).</summary>
     [Key(1)]
     public int FreeSlots { get; set; }
+
+    /// <summary>The host's 1-minute load average divided by its cores (0 from the coordinator).</summary>
+    [Key(2)]
+    public double LoadPerCore { get; set; }
 }

@@ -54,4 +54,16 @@ public sealed record LaunchTest : IPacket
     /// <summary>Wipe the run directory first.</summary>
     [Key(10)]
     public bool Preclean { get; set; }
+
+    /// <summary>1 for the first attempt, more when the coordinator retries after a system failure ([setup] reruns).</summary>
+    [Key(11)]
+    public int Attempt { get; set; }
+
+    /// <summary>Run directory of the same test in the previous run of this target when it ended WAIVED, else "".</summary>
+    [Key(12)]
+    public string WaiverRunDir { get; set; } = "";
+
+    /// <summary>That run's comment.</summary>
+    [Key(13)]
+    public string WaiverComment { get; set; } = "";
 }

@@ -58,4 +58,8 @@ public sealed record RunRequest : IPacket
     /// <summary>-reqtarg.</summary>
     [Key(11)]
     public bool RequireTargetSection { get; set; }
+
+    /// <summary>-rerun-clean: failed, killed and not-started tests of the run go back to NOT_STARTED first.</summary>
+    [Key(12)]
+    public bool RerunClean { get; set; }
 }

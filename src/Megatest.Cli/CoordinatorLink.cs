@@ -1,0 +1,40 @@
+using Megatest.Protocol;
+
+namespace Megatest.Cli;
+
+/// <summary>Finds a running coordinator from megatest.config <c>[services]</c>: configured and answering a probe.</summary>
+public static class CoordinatorLink
+{
+    /// <summary>How long a coordinator has to answer the probe.</summary>
+    public static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>True when a coordinator answers at <paramref name="endpoint"/> within <paramref name="timeout"/>.</summary>
+    public static bool Answers(string endpoint, TimeSpan timeout)
+    {
+        using var client = new ControlClient(endpoint);
+        var sent = client.Send(new SubscribeProbe { Token = Guid.NewGuid().ToString("N") });
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (client.Receive(deadline - DateTime.UtcNow) is { } reply && reply.Header.CorrelationId == sent.MessageId)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The configured coordinator when it answers, else null.</summary>
+    public static string? Find(ServiceEndpoints services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        if (services.Coordinator is not { } configured)
+        {
+            return null;
+        }
+
+        var endpoint = ServiceEndpoints.Connectable(configured);
+        return Answers(endpoint, ProbeTimeout) ? endpoint : null;
+    }
+}

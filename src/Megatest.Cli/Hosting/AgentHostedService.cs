@@ -1,0 +1,31 @@
+using Megatest.Agent;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Megatest.Cli.Hosting;
+
+/// <summary>`megatest agent`: runs an <see cref="AgentService"/> for the host's lifetime; stopping kills its running tests.</summary>
+public sealed class AgentHostedService(AgentOptions options, ILoggerFactory logs) : IHostedService, IDisposable
+{
+    private readonly ILogger _logger = logs.CreateLogger("agent");
+    private readonly AgentService _service = new(options, logs.CreateLogger("agent"));
+
+    /// <inheritdoc />
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _service.Start();
+        ReadyLine.Print("agent", $"{options.AgentId} in-test {_service.InTestEndpoint} coordinator {options.CoordinatorEndpoint}");
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        _service.Stop();
+        _logger.LogInformation("agent stopped");
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _service.Dispose();
+}

@@ -1,0 +1,205 @@
+using System.Diagnostics;
+using System.Globalization;
+using Megatest.Bench.Common;
+using Megatest.DbWriter;
+using Microsoft.Data.Sqlite;
+
+namespace Megatest.Bench.Ingest;
+
+/// <summary>
+/// Alternates, RUNS times: raw batched SQLite upserts of ROWS rows, then the same rows sent as status packets by
+/// SENDERS processes to a real DbWriterService (durable: it acks after commit). Prints a markdown table of medians.
+/// </summary>
+public static class Driver
+{
+    private const int RawBatch = 1000;
+
+    /// <summary>Runs the benchmark.</summary>
+    public static int Run(string[] args)
+    {
+        var rows = int.Parse(args[1], CultureInfo.InvariantCulture);
+        var senders = int.Parse(args[2], CultureInfo.InvariantCulture);
+        var runs = int.Parse(args[3], CultureInfo.InvariantCulture);
+        var window = int.Parse(args[4], CultureInfo.InvariantCulture);
+        var work = Directory.CreateTempSubdirectory("ingest-bench.").FullName;
+        try
+        {
+            var template = Path.Combine(work, "template.db");
+            BenchDb.Create(template, [("r1", ["linux", "1.0"])], rows);
+            long firstId;
+            using (var c = BenchDb.Open(template))
+            using (var cmd = c.CreateCommand())
+            {
+                cmd.CommandText = "SELECT min(id) FROM tests";
+                firstId = Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
+            }
+
+            var raw = new List<double>();
+            var ours = new List<double>();
+            for (var i = 0; i < runs; i++)
+            {
+                // Alternate which contender goes first, so both see the same drift in machine load.
+                if (i % 2 == 0)
+                {
+                    raw.Add(RunRaw(template, work, firstId, rows));
+                    ours.Add(RunOurs(template, work, firstId, rows, senders, window));
+                }
+                else
+                {
+                    ours.Add(RunOurs(template, work, firstId, rows, senders, window));
+                    raw.Add(RunRaw(template, work, firstId, rows));
+                }
+
+                Console.Error.WriteLine($"ingest run {i + 1}: raw {Stats.F(raw[^1])} rows/s, db writer {Stats.F(ours[^1])} rows/s");
+            }
+
+            var r = Stats.Median(raw);
+            var o = Stats.Median(ours);
+            Console.WriteLine($"- {rows} rows (status changes of distinct test rows), {senders} sender processes with at most {window} unacknowledged packets each, median of {runs} alternating runs");
+            Console.WriteLine($"- Both write the same database (schema from Megatest.Storage, {rows} test rows) in WAL with synchronous=FULL; every row is checked afterwards");
+            Console.WriteLine();
+            Console.WriteLine("| contender | what | median rows/s | runs (rows/s) | vs baseline |");
+            Console.WriteLine("|---|---|---:|---|---:|");
+            Console.WriteLine($"| baseline | one process, prepared `INSERT … ON CONFLICT (id) DO UPDATE` of the same rows, {RawBatch} per transaction | {Stats.F(r)} | {string.Join(", ", raw.Select(x => Stats.F(x)))} | 1.00 |");
+            Console.WriteLine($"| ours | {senders} processes → `StatusChange` packets over TCP → DbWriterService (batch per burst, ack after commit, publish) | {Stats.F(o)} | {string.Join(", ", ours.Select(x => Stats.F(x)))} | {Stats.Ratio(o, r)} |");
+            Console.WriteLine();
+            Console.WriteLine($"Goal: at least half the raw rate. {(o >= r / 2 ? "**Met**" : "**Missed**")} ({Stats.Ratio(o, r)}).");
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    private static double RunRaw(string template, string work, long firstId, int rows)
+    {
+        var path = Path.Combine(work, "raw.db");
+        BenchDb.CopyFresh(template, path);
+        var clock = Stopwatch.StartNew();
+        using (var connection = BenchDb.Open(path))
+        {
+            BenchDb.Exec(connection, "PRAGMA journal_mode = WAL");
+            BenchDb.Exec(connection, "PRAGMA synchronous = FULL");
+            using var upsert = connection.CreateCommand();
+            upsert.CommandText =
+                "INSERT INTO tests (id, run_id, testname, item_path, state, status, comment, run_duration, last_update) " +
+                "VALUES (@id, 1, @name, '', @state, @status, @comment, @dur, @now) " +
+                "ON CONFLICT (id) DO UPDATE SET state = excluded.state, status = excluded.status, comment = excluded.comment, " +
+                "run_duration = excluded.run_duration, last_update = excluded.last_update";
+            var pId = upsert.Parameters.Add("@id", SqliteType.Integer);
+            var pName = upsert.Parameters.Add("@name", SqliteType.Text);
+            var pState = upsert.Parameters.Add("@state", SqliteType.Text);
+            var pStatus = upsert.Parameters.Add("@status", SqliteType.Text);
+            var pComment = upsert.Parameters.Add("@comment", SqliteType.Text);
+            var pDur = upsert.Parameters.Add("@dur", SqliteType.Real);
+            var pNow = upsert.Parameters.Add("@now", SqliteType.Integer);
+            for (var start = 0; start < rows; start += RawBatch)
+            {
+                using var tx = connection.BeginTransaction();
+                upsert.Transaction = tx;
+                var end = Math.Min(rows, start + RawBatch);
+                for (var i = start; i < end; i++)
+                {
+                    var id = firstId + i;
+                    pId.Value = id;
+                    pName.Value = "t" + i.ToString("D6", CultureInfo.InvariantCulture);
+                    pState.Value = Rows.State;
+                    pStatus.Value = Rows.Status;
+                    pComment.Value = Rows.Comment(id);
+                    pDur.Value = Rows.Duration(id);
+                    pNow.Value = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+                    upsert.ExecuteNonQuery();
+                }
+
+                tx.Commit();
+            }
+        }
+
+        var rate = rows / clock.Elapsed.TotalSeconds;
+        Verify(path, rows);
+        BenchDb.Delete(path);
+        return rate;
+    }
+
+    private static double RunOurs(string template, string work, long firstId, int rows, int senders, int window)
+    {
+        var path = Path.Combine(work, "ours.db");
+        BenchDb.CopyFresh(template, path);
+        using var writer = new DbWriterService(new DbWriterOptions { DatabasePath = path, Keys = BenchDb.Keys });
+        writer.Start();
+        var procs = new List<Process>();
+        var per = rows / senders;
+        for (var s = 0; s < senders; s++)
+        {
+            var count = s == senders - 1 ? rows - per * s : per;
+            var psi = new ProcessStartInfo(Environment.ProcessPath!)
+            {
+                RedirectStandardInput = true,
+                RedirectStandardOutput = true,
+                UseShellExecute = false,
+            };
+            foreach (var a in new[] { "send", writer.Endpoint, (firstId + per * s).ToString(CultureInfo.InvariantCulture), count.ToString(CultureInfo.InvariantCulture), window.ToString(CultureInfo.InvariantCulture) })
+            {
+                psi.ArgumentList.Add(a);
+            }
+
+            procs.Add(Process.Start(psi)!);
+        }
+
+        foreach (var p in procs)
+        {
+            var line = p.StandardOutput.ReadLine();
+            if (line != "ready")
+            {
+                throw new InvalidOperationException("sender did not start: " + line);
+            }
+        }
+
+        Thread.Sleep(200); // let every connection complete
+        foreach (var p in procs)
+        {
+            p.StandardInput.WriteLine("go");
+            p.StandardInput.Flush();
+        }
+
+        long t0 = long.MaxValue, t1 = 0;
+        foreach (var p in procs)
+        {
+            var line = p.StandardOutput.ReadLine() ?? "";
+            p.WaitForExit();
+            if (!line.StartsWith("done", StringComparison.Ordinal) || p.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"sender failed (exit {p.ExitCode}): {line}");
+            }
+
+            var fields = line.Split(' ').Skip(1).Select(f => f.Split('=')).ToDictionary(f => f[0], f => long.Parse(f[1], CultureInfo.InvariantCulture));
+            if (fields["refused"] != 0)
+            {
+                throw new InvalidOperationException($"db writer refused {fields["refused"]} packets");
+            }
+
+            t0 = Math.Min(t0, fields["t0"]);
+            t1 = Math.Max(t1, fields["t1"]);
+            p.Dispose();
+        }
+
+        writer.Stop();
+        var rate = rows / TimeSpan.FromTicks(t1 - t0).TotalSeconds;
+        Verify(path, rows);
+        BenchDb.Delete(path);
+        return rate;
+    }
+
+    private static void Verify(string path, int rows)
+    {
+        using var c = BenchDb.Open(path);
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT count(*) FROM tests WHERE state = 'COMPLETED' AND status = 'PASS' AND comment = 'bench ' || id";
+        var n = Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
+        if (n != rows)
+        {
+            throw new InvalidOperationException($"{path}: expected {rows} rows written, found {n}");
+        }
+    }
+}

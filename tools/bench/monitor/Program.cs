@@ -1,0 +1,4 @@
+using Megatest.Bench.Monitor;
+
+// Megatest.Bench.Monitor SECONDS RUNS RATE [RATE...]: prints a markdown table.
+return Driver.Run(args);
