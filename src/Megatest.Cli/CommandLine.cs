@@ -72,6 +72,11 @@ public static class CommandLine
             return ControlCommands.Execute(args, output, errors);
         }
 
+        if (RunManagementCommands.Applies(args))
+        {
+            return RunManagementCommands.Execute(args, Console.In, output, logs);
+        }
+
         if (args.Has("-run"))
         {
             return RunCommand.Execute(args, output, errors, logs);

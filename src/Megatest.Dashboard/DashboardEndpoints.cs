@@ -7,6 +7,8 @@ using Megatest.Protocol;
 using Megatest.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Megatest.Dashboard;
 
@@ -282,7 +284,10 @@ internal static class DashboardEndpoints
             context.Response.Headers.ContentType = "text/event-stream";
             context.Response.Headers.CacheControl = "no-cache";
             context.Response.Headers["X-Accel-Buffering"] = "no";
-            var cancel = context.RequestAborted;
+            // Stop with the browser or with the server, whichever goes first.
+            using var both = CancellationTokenSource.CreateLinkedTokenSource(
+                context.RequestAborted, context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
+            var cancel = both.Token;
             var live = server.Options.PublishEndpoint.Length > 0;
             await context.Response.WriteAsync($"retry: 1000\nevent: hello\ndata: {{\"live\":{(live ? "true" : "false")}}}\n\n", cancel).ConfigureAwait(false);
             await context.Response.Body.FlushAsync(cancel).ConfigureAwait(false);

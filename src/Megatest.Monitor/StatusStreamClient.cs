@@ -74,11 +74,11 @@ public sealed class StatusStreamClient : IDisposable
                 AskSnapshot(run);
             }
 
+            var wasLive = live;
             if (_sub.TryReceivePacket(true, TimeSpan.FromMilliseconds(20), out var published, out var error))
             {
                 if (published!.Packet is ProbeEcho echo && echo.Token == _token)
                 {
-                    _logger.LogDebug("change stream live");
                     live = true;
                 }
                 else
@@ -96,6 +96,11 @@ public sealed class StatusStreamClient : IDisposable
                     {
                         OnPublished(published);
                     }
+                }
+
+                if (live && !wasLive)
+                {
+                    _logger.LogDebug("change stream live");
                 }
             }
             else if (error is not null)
@@ -224,6 +229,7 @@ public sealed class StatusStreamClient : IDisposable
 
     private void ApplySnapshot(RunStream stream, Snapshot snap)
     {
+        _logger.LogDebug("run {RunId}: snapshot at {Sequence} with {Held} changes held", stream.RunId, snap.Sequence, stream.Buffer.Count);
         stream.SnapshotRequest = null;
         stream.Synced = true;
         stream.Sequence = snap.Sequence;

@@ -221,6 +221,9 @@ public sealed class CoordinatorService : IDisposable
             case RerunCleanRequest clean when _subscribed:
                 OnRunRequest(p, new RunRequest { Target = clean.Target, RunName = clean.RunName, TestPatt = clean.TestPatt, RerunClean = true, Owner = p.Header.SenderId });
                 break;
+            case CleanRequest clean:
+                OnClean(p, clean);
+                break;
             case KillRequest kill:
                 OnKill(p, kill);
                 break;
@@ -346,6 +349,39 @@ public sealed class CoordinatorService : IDisposable
         }, plan);
     }
 
+    private void OnClean(ReceivedPacket p, CleanRequest clean)
+    {
+        RunCleaner.Plan removal;
+        try
+        {
+            var area = AreaConfig.Load(_options.AreaPath, null, EnvironmentScope.FromProcess());
+            removal = RunCleaner.Remove(area, clean, runId => _plans.TryGetValue(runId, out var active) && !active.Ended);
+        }
+        catch (Exception ex) when (ex is ConfigException or AreaNotFoundException or ArgumentException or IOException or InvalidOperationException)
+        {
+            Reply(p, new ControlAck { Accepted = false, Reason = ex.Message });
+            return;
+        }
+
+        if (removal.Runs.Count == 0)
+        {
+            Reply(p, new ControlAck { Accepted = true, Reason = removal.Summary });
+            return;
+        }
+
+        var pending = removal.Runs.Count;
+        foreach (var (runId, rows) in removal.Runs)
+        {
+            Request(new DeleteTests { RunId = runId, TestIds = [.. rows.Select(r => r.Id)] }, _ =>
+            {
+                if (--pending == 0)
+                {
+                    Reply(p, new ControlAck { Accepted = true, Reason = removal.Summary });
+                }
+            });
+        }
+    }
+
     private static TestMetaUpdate MetaOf(PlannedTest t) => new()
     {
         TestName = t.Name,
@@ -417,6 +453,10 @@ public sealed class CoordinatorService : IDisposable
         if (_plans.TryGetValue(ended.RunId, out var plan))
         {
             plan.InFlight.Remove(ended.TestId);
+            if (plan.RowById(ended.TestId) is { } row)
+            {
+                AfterChange(plan, row);
+            }
         }
     }
 
@@ -464,7 +504,8 @@ public sealed class CoordinatorService : IDisposable
                 case TestChanged changed when _plans.TryGetValue(changed.Row.RunId, out var plan):
                     if (InSequence(plan, received.Header.Sequence))
                     {
-                        plan.Apply(changed.Row);
+                        var row = plan.Apply(changed.Row);
+                        AfterChange(plan, row);
                     }
 
                     break;
@@ -476,6 +517,33 @@ public sealed class CoordinatorService : IDisposable
 
         ScheduleAll();
     }
+
+    private void AfterChange(RunPlan plan, RowState row)
+    {
+        if (!plan.Tests.TryGetValue(row.TestName, out var test))
+        {
+            return;
+        }
+
+        // [setup] reruns N: a test the system failed (INCOMPLETE, STUCK, DEAD) runs again, up to N more times.
+        var systemFailure = row.State is States.Incomplete or States.Stuck || row.Status is Statuses.Dead or Statuses.StuckDead;
+        if (systemFailure && row.Settled && !plan.InFlight.Contains(row.Id) && plan.Attempts.GetValueOrDefault(row.Id) > 0
+            && plan.Attempts[row.Id] <= MaxReruns(plan))
+        {
+            _logger.LogInformation("{Test}/{Item} ended {State}/{Status}: attempt {Attempt} follows", row.TestName, row.ItemPath, row.State, row.Status, plan.Attempts[row.Id] + 1);
+            row.Settled = false;
+            test.Finished = false;
+        }
+
+        if (row.ItemPath.Length > 0 && (States.IsEnded(row.State) || row.Status != Statuses.NA) && !States.IsRunning(row.State))
+        {
+            var dir = Path.Combine(plan.Area.RunPath(plan.Request.Target, plan.Request.RunName), row.TestName);
+            RollupPage.Write(plan.Area, dir, row.TestName, plan.Rows.Where(r => r.TestName == row.TestName && r.ItemPath.Length > 0));
+        }
+    }
+
+    private static int MaxReruns(RunPlan plan) =>
+        int.TryParse(plan.Area.Megatest.Get("setup", "reruns")?.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= 0 ? n : 1;
 
     private bool InSequence(RunPlan plan, long sequence)
     {
@@ -685,6 +753,14 @@ public sealed class CoordinatorService : IDisposable
                         plan.Apply(row);
                     }
                 }, plan);
+
+                // The toplevel is never launched: it lives in the link tree and its log is the rollup page.
+                if (plan.Row(expand.Test.Name, "") is { } top)
+                {
+                    var link = Path.Combine(plan.Area.RunPath(plan.Request.Target, plan.Request.RunName), expand.Test.Name);
+                    Request(new StatusChange { TestId = top.Id, RunDir = link, ShortDir = link, FinalLogf = RollupPage.FileName(expand.Test.Name) }, _ => { }, plan);
+                }
+
                 break;
             case LaunchDecision launch:
                 Place(plan, launch);

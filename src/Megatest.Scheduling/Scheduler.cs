@@ -165,7 +165,7 @@ public static class Scheduler
 
     private static void DecideRow(RunPlan plan, PlannedTest test, RowState row, Item? item, Func<PlannedTest, RowState, bool> reserve, Func<PlannedTest, RowState, string?> skip, List<Decision> decisions)
     {
-        if (row.Settled)
+        if (row.Settled || plan.InFlight.Contains(row.Id))
         {
             return;
         }

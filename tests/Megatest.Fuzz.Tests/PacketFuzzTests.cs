@@ -50,6 +50,7 @@ public sealed class PacketFuzzTests(ITestOutputHelper output)
         output.WriteLine($"  of the accepted: {nullsAccepted} packet(s) hold null in a member declared non-nullable (nil accepted on the wire)");
         Assert.True(report.Clean, report.ToString());
         Assert.Equal(120_000, report.Tried);
+        Assert.True(report.Accepted + report.Rejected >= 100_000, "fewer than 100 000 inputs were run to an outcome");
     }
 
     [Fact]

@@ -35,10 +35,7 @@ public sealed class DaemonCorpusTests(ITestOutputHelper output) : IDisposable
 
         output.WriteLine($"{_clock.Elapsed} before using var site = await DaemonS");
         using var site = await DaemonSite.StartAsync(area);
-        for (var i = 1; i <= 3; i++)
-        {
-            await site.AddAgentAsync("agent" + i, slots: 2);
-        }
+        await site.AddAgentsAsync("agent", 3, slots: 2);
 
         output.WriteLine($"{_clock.Elapsed} before using var run = DaemonProcess.");
         using var run = DaemonProcess.StartMegatest("run", area, null, "-run", "-target", target, "-runname", "r1", "-testpatt", "%");

@@ -41,21 +41,26 @@ public sealed class DaemonSite : IDisposable
         var publish = $"tcp://{bindHost}:{ports[2]}";
         File.AppendAllText(Path.Combine(area, "megatest.config"),
             $"\n[services]\ncoordinator {coordinator}\ndbwriter {dbwriter}\ndbwriter-publish {publish}\n");
+        // Both start at once: the coordinator's sockets connect to the db writer whenever it is up.
         var db = DaemonProcess.StartMegatest("dbwriter", area, null, "dbwriter");
-        DaemonProcess? coord = null;
+        var coord = DaemonProcess.StartMegatest("coordinator", area, null, "coordinator", "--agent-timeout", "5");
         try
         {
-            await db.WaitReadyAsync(StartTimeout);
-            coord = DaemonProcess.StartMegatest("coordinator", area, null, "coordinator", "--agent-timeout", "5");
-            await coord.WaitReadyAsync(StartTimeout);
+            await Task.WhenAll(db.WaitReadyAsync(StartTimeout), coord.WaitReadyAsync(StartTimeout));
             return new DaemonSite(area, db, coord, coordinator, dbwriter);
         }
         catch
         {
-            coord?.Dispose();
+            coord.Dispose();
             db.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Starts agents ID1..IDn at once and waits until all are registered.</summary>
+    public async Task AddAgentsAsync(string idPrefix, int count, int slots, Func<int, string[]?>? prefix = null, string? coordinator = null, string? dbwriter = null)
+    {
+        await Task.WhenAll(Enumerable.Range(1, count).Select(i => AddAgentAsync(idPrefix + i, slots, null, prefix?.Invoke(i), coordinator, dbwriter)));
     }
 
     /// <summary>Starts an agent (optionally through a prefix such as "ip netns exec NS") and waits until the coordinator registered it.</summary>
@@ -75,7 +80,11 @@ public sealed class DaemonSite : IDisposable
         var agent = prefix is null
             ? DaemonProcess.StartMegatest(id, Area, null, [.. args])
             : DaemonProcess.Start(id, prefix[0], Area, null, [.. prefix.Skip(1), MegatestProcess.Executable, .. args]);
-        _agents.Add(agent);
+        lock (_agents)
+        {
+            _agents.Add(agent);
+        }
+
         await agent.WaitReadyAsync(StartTimeout);
         await Coordinator.WaitForLineAsync(l => l.Contains($"agent {id} on ", StringComparison.Ordinal) && l.Contains("registered", StringComparison.Ordinal), StartTimeout, $"agent {id} registered");
         return agent;

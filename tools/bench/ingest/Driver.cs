@@ -36,32 +36,49 @@ public static class Driver
 
             var raw = new List<double>();
             var ours = new List<double>();
+            var rawCpu = new List<double>();
+            var ourCpu = new List<double>();
+            void Raw()
+            {
+                var (rate, cpu) = RunRaw(template, work, firstId, rows);
+                raw.Add(rate);
+                rawCpu.Add(cpu);
+            }
+
+            void Ours()
+            {
+                var (rate, cpu) = RunOurs(template, work, firstId, rows, senders, window);
+                ours.Add(rate);
+                ourCpu.Add(cpu);
+            }
+
             for (var i = 0; i < runs; i++)
             {
                 // Alternate which contender goes first, so both see the same drift in machine load.
                 if (i % 2 == 0)
                 {
-                    raw.Add(RunRaw(template, work, firstId, rows));
-                    ours.Add(RunOurs(template, work, firstId, rows, senders, window));
+                    Raw();
+                    Ours();
                 }
                 else
                 {
-                    ours.Add(RunOurs(template, work, firstId, rows, senders, window));
-                    raw.Add(RunRaw(template, work, firstId, rows));
+                    Ours();
+                    Raw();
                 }
 
-                Console.Error.WriteLine($"ingest run {i + 1}: raw {Stats.F(raw[^1])} rows/s, db writer {Stats.F(ours[^1])} rows/s");
+                Console.Error.WriteLine($"ingest run {i + 1}: raw {Stats.F(raw[^1])} rows/s ({Stats.F(rawCpu[^1], "0.0")} µs CPU/row), db writer {Stats.F(ours[^1])} rows/s ({Stats.F(ourCpu[^1], "0.0")} µs CPU/row)");
             }
 
             var r = Stats.Median(raw);
             var o = Stats.Median(ours);
             Console.WriteLine($"- {rows} rows (status changes of distinct test rows), {senders} sender processes with at most {window} unacknowledged packets each, median of {runs} alternating runs");
             Console.WriteLine($"- Both write the same database (schema from Megatest.Storage, {rows} test rows) in WAL with synchronous=FULL; every row is checked afterwards");
+            Console.WriteLine("- CPU/row: CPU time (user + system, all threads) of the writing process(es) per row: for ours the benchmark process hosting the db writer plus the sender processes; it does not depend on how busy the machine is");
             Console.WriteLine();
-            Console.WriteLine("| contender | what | median rows/s | runs (rows/s) | vs baseline |");
-            Console.WriteLine("|---|---|---:|---|---:|");
-            Console.WriteLine($"| baseline | one process, prepared `INSERT … ON CONFLICT (id) DO UPDATE` of the same rows, {RawBatch} per transaction | {Stats.F(r)} | {string.Join(", ", raw.Select(x => Stats.F(x)))} | 1.00 |");
-            Console.WriteLine($"| ours | {senders} processes → `StatusChange` packets over TCP → DbWriterService (batch per burst, ack after commit, publish) | {Stats.F(o)} | {string.Join(", ", ours.Select(x => Stats.F(x)))} | {Stats.Ratio(o, r)} |");
+            Console.WriteLine("| contender | what | median rows/s | runs (rows/s) | CPU µs/row | vs baseline (rate) | vs baseline (CPU/row) |");
+            Console.WriteLine("|---|---|---:|---|---:|---:|---:|");
+            Console.WriteLine($"| baseline | one process, prepared `INSERT … ON CONFLICT (id) DO UPDATE` of the same rows, {RawBatch} per transaction | {Stats.F(r)} | {string.Join(", ", raw.Select(x => Stats.F(x)))} | {Stats.F(Stats.Median(rawCpu), "0.0")} | 1.00 | 1.00 |");
+            Console.WriteLine($"| ours | {senders} processes → `StatusChange` packets over TCP → DbWriterService (batch per burst, ack after commit, publish) | {Stats.F(o)} | {string.Join(", ", ours.Select(x => Stats.F(x)))} | {Stats.F(Stats.Median(ourCpu), "0.0")} | {Stats.Ratio(o, r)} | {Stats.Ratio(Stats.Median(ourCpu), Stats.Median(rawCpu))} |");
             Console.WriteLine();
             Console.WriteLine($"Goal: at least half the raw rate. {(o >= r / 2 ? "**Met**" : "**Missed**")} ({Stats.Ratio(o, r)}).");
             return 0;
@@ -72,10 +89,11 @@ public static class Driver
         }
     }
 
-    private static double RunRaw(string template, string work, long firstId, int rows)
+    private static (double Rate, double Cpu) RunRaw(string template, string work, long firstId, int rows)
     {
         var path = Path.Combine(work, "raw.db");
         BenchDb.CopyFresh(template, path);
+        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         using (var connection = BenchDb.Open(path))
         {
@@ -117,17 +135,20 @@ public static class Driver
         }
 
         var rate = rows / clock.Elapsed.TotalSeconds;
+        var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalMicroseconds / rows;
         Verify(path, rows);
         BenchDb.Delete(path);
-        return rate;
+        return (rate, cpu);
     }
 
-    private static double RunOurs(string template, string work, long firstId, int rows, int senders, int window)
+    private static (double Rate, double Cpu) RunOurs(string template, string work, long firstId, int rows, int senders, int window)
     {
         var path = Path.Combine(work, "ours.db");
         BenchDb.CopyFresh(template, path);
+        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         using var writer = new DbWriterService(new DbWriterOptions { DatabasePath = path, Keys = BenchDb.Keys });
         writer.Start();
+        var senderCpu = 0L;
         var procs = new List<Process>();
         var per = rows / senders;
         for (var s = 0; s < senders; s++)
@@ -181,14 +202,16 @@ public static class Driver
 
             t0 = Math.Min(t0, fields["t0"]);
             t1 = Math.Max(t1, fields["t1"]);
+            senderCpu += fields["cpu"];
             p.Dispose();
         }
 
         writer.Stop();
         var rate = rows / TimeSpan.FromTicks(t1 - t0).TotalSeconds;
+        var cpu = ((Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalMicroseconds + senderCpu) / rows;
         Verify(path, rows);
         BenchDb.Delete(path);
-        return rate;
+        return (rate, cpu);
     }
 
     private static void Verify(string path, int rows)

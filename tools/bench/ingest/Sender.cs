@@ -80,7 +80,8 @@ public static class Sender
             }
 
             var t1 = DateTime.UtcNow.Ticks;
-            Console.WriteLine($"done acked={acked} refused={refused} t0={t0} t1={t1}");
+            var cpu = (long)System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalMicroseconds;
+            Console.WriteLine($"done acked={acked} refused={refused} t0={t0} t1={t1} cpu={cpu}");
         }
 
         NetMQConfig.Cleanup(block: false);

@@ -1,0 +1,85 @@
+using Megatest.Config;
+using Megatest.DbWriter;
+using Megatest.Protocol;
+using Megatest.Protocol.Transport;
+using Microsoft.Extensions.Logging;
+using NetMQ;
+using NetMQ.Sockets;
+
+namespace Megatest.Cli;
+
+/// <summary>
+/// How CLI commands that change rows reach the db writer: the one in [services] dbwriter when it answers,
+/// otherwise one started inside this process for the command. Every packet waits for its ack (commit).
+/// </summary>
+public sealed class DbWriterLink : IDisposable
+{
+    private static readonly TimeSpan s_ackTimeout = TimeSpan.FromSeconds(60);
+    private readonly DbWriterService? _embedded;
+    private readonly DealerSocket _socket;
+    private readonly PacketStamp _stamp = new($"cli@{Environment.MachineName}-{Environment.ProcessId}");
+
+    private DbWriterLink(string endpoint, DbWriterService? embedded)
+    {
+        _embedded = embedded;
+        _socket = Endpoints.Configure(new DealerSocket());
+        _socket.Connect(endpoint);
+    }
+
+    /// <summary>Connects to the area's db writer, starting one here when none runs.</summary>
+    public static DbWriterLink Open(AreaConfig area, ILoggerFactory logs)
+    {
+        ArgumentNullException.ThrowIfNull(area);
+        ArgumentNullException.ThrowIfNull(logs);
+        var services = ServiceEndpoints.From(area);
+        if (services.DbWriter is { } configured)
+        {
+            var link = new DbWriterLink(ServiceEndpoints.Connectable(configured), null);
+            if (link.TrySend(new SubscribeProbe { Token = "cli" }, TimeSpan.FromSeconds(2)) is not null)
+            {
+                return link;
+            }
+
+            link.Dispose();
+        }
+
+        var db = new DbWriterService(new DbWriterOptions { DatabasePath = area.DatabasePath, Keys = area.Keys }, logs.CreateLogger("dbwriter"));
+        db.Start();
+        return new DbWriterLink(db.Endpoint, db);
+    }
+
+    /// <summary>Sends a packet and waits for its reply; throws <see cref="UsageException"/> when refused or unanswered.</summary>
+    public IPacket Send(IPacket packet)
+    {
+        var reply = TrySend(packet, s_ackTimeout) ?? throw new UsageException($"no answer from the db writer within {s_ackTimeout.TotalSeconds:0} s");
+        if (reply is Ack { Ok: false } nack)
+        {
+            throw new UsageException("db writer refused: " + nack.Error);
+        }
+
+        return reply;
+    }
+
+    private IPacket? TrySend(IPacket packet, TimeSpan timeout)
+    {
+        var header = _socket.SendPacket(_stamp, packet);
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_socket.TryReceivePacket(false, deadline - DateTime.UtcNow, out var received, out _) && received!.Header.CorrelationId == header.MessageId)
+            {
+                return received.Packet;
+            }
+        }
+
+        return null;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _socket.Dispose();
+        _embedded?.Dispose();
+        NetMQConfig.Cleanup(block: false);
+    }
+}

@@ -1,0 +1,75 @@
+using Megatest.Testing;
+
+namespace Megatest.Integration.Tests;
+
+/// <summary>
+/// `megatest -kill-runs` against daemons: every process of the selected running tests (the step's shell, the
+/// script it runs and that script's child) is gone, and the tests end KILLED/KILLED in the database.
+/// </summary>
+public sealed class DaemonKillTests : IDisposable
+{
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(40);
+    private readonly TempDir _tmp = new("kill");
+
+    public void Dispose() => _tmp.Dispose();
+
+    [Fact]
+    public async Task KillRuns_EndsEveryProcessOfTheTests_AndTheyEndKilled()
+    {
+        var area = ScratchArea.Create(Path.Combine(_tmp.Path, "area"), "",
+            ("sleeper", [
+                ("testconfig", "[items]\nN 1 2 3\n\n[ezsteps]\nnap bash nap.sh\n"),
+                ("nap.sh", "sleep 600 &\necho $$ $! > pids\nwait\n"),
+            ]));
+        using var site = await DaemonSite.StartAsync(area);
+        await site.AddAgentsAsync("agent", 2, slots: 2);
+
+        var ack = await MegatestProcess.RunAsync(area, s_timeout, "-run", "-target", "k1", "-runname", "sleepy", "-testpatt", "%", "-no-follow");
+        Assert.True(ack.ExitCode == 0, ack.ToString() + site);
+        Assert.Contains("sleepy: ", ack.Stdout, StringComparison.Ordinal);
+
+        // Each item's script writes its own pid and its sleep's pid once it runs.
+        var links = Path.Combine(area, "links", "k1", "sleepy", "sleeper");
+        var pidFiles = Enumerable.Range(1, 3).Select(i => Path.Combine(links, i.ToString(System.Globalization.CultureInfo.InvariantCulture), "pids")).ToArray();
+        await Wait.UntilAsync(() => pidFiles.All(f => File.Exists(f) && File.ReadAllText(f).Trim().Split(' ').Length == 2), s_timeout, "every item to be running\n" + site);
+        var pids = pidFiles.SelectMany(f => File.ReadAllText(f).Trim().Split(' ')).Select(int.Parse).ToList();
+        Assert.Equal(6, pids.Count);
+        Assert.All(pids, pid => Assert.True(Alive(pid), $"process {pid} should be running"));
+        using (var before = new AreaDb(Path.Combine(area, "megatest.db")))
+        {
+            Assert.All(before.Tests("sleepy").Where(t => t.Key.Item.Length > 0), t => Assert.Equal("RUNNING", t.Value.State));
+        }
+
+        var kill = await MegatestProcess.RunAsync(area, s_timeout, "-kill-runs", "-target", "k1", "-runname", "sleepy", "-testpatt", "sleeper");
+        Assert.True(kill.ExitCode == 0, kill.ToString());
+        Assert.Contains("accepted: kill sent for 3 running tests", kill.Stdout, StringComparison.Ordinal);
+
+        await Wait.UntilAsync(() => pids.All(pid => !Alive(pid)), s_timeout, "every test process to end: " + string.Join(",", pids.Where(Alive)));
+        await Wait.UntilAsync(() =>
+        {
+            using var db = new AreaDb(Path.Combine(area, "megatest.db"));
+            var items = db.Tests("sleepy").Where(t => t.Key.Item.Length > 0).ToList();
+            return items.Count == 3 && items.All(t => t.Value.State == "KILLED" && t.Value.Status == "KILLED");
+        }, s_timeout, "the items to be KILLED/KILLED in the database\n" + site);
+    }
+
+    /// <summary>A process exists and is not a zombie waiting to be reaped.</summary>
+    private static bool Alive(int pid)
+    {
+        var stat = $"/proc/{pid}/stat";
+        try
+        {
+            var text = File.ReadAllText(stat);
+            var state = text[(text.LastIndexOf(')') + 2)..].Split(' ')[0];
+            return state != "Z" && state != "X";
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+}
