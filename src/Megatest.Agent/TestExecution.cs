@@ -96,6 +96,11 @@ public sealed partial class TestExecution
     public TestEnded Run()
     {
         _started = Now();
+        if (_launch.Attempt > 1)
+        {
+            Send(new Step { TestId = _launch.TestId, StepName = $"attempt-{_launch.Attempt}", State = "start", Status = "-", EventTime = _started, Comment = "run again after a system failure ([setup] reruns)" });
+        }
+
         var area = _areas.Get(_launch.AreaPath, _launch.Target);
         var env = area.Environment.Clone();
         foreach (var (k, v) in _launch.SetVars)
@@ -130,10 +135,6 @@ public sealed partial class TestExecution
         WriteEnvFiles(env, dirs.LinkDir);
         _env = env;
         _runDir = dirs.LinkDir;
-        if (_launch.Attempt > 1)
-        {
-            Send(new Step { TestId = _launch.TestId, StepName = $"attempt-{_launch.Attempt}", State = "start", Status = "-", EventTime = _started, Comment = "run again after a system failure ([setup] reruns)" });
-        }
 
         Send(new StatusChange
         {

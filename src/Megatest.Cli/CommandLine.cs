@@ -69,7 +69,7 @@ public static class CommandLine
 
         if (ControlCommands.Applies(args))
         {
-            return ControlCommands.Execute(args, output, errors);
+            return ControlCommands.Execute(args, output, errors, logs);
         }
 
         if (RunManagementCommands.Applies(args))

@@ -1,12 +1,15 @@
 using System.Globalization;
+using Megatest.Config;
 using Megatest.Protocol;
+using Microsoft.Extensions.Logging;
 
 namespace Megatest.Cli;
 
 /// <summary>
 /// Control packets the CLI drops to a running coordinator (found through megatest.config <c>[services]</c>):
 /// <c>-kill-runs</c>, <c>-rerun-clean</c> (without -run), <c>-remove-runs</c> (with <c>-state</c>/<c>-status</c>), <c>-archive MODE</c> and
-/// <c>-get-run-status</c>. Each prints the coordinator's ack: "accepted: …" or "rejected: …".
+/// <c>-get-run-status</c>. Each prints the coordinator's ack: "accepted: …" or "rejected: …". When no coordinator
+/// answers, the roles start inside this process for the one packet (except -rerun-clean alone, which needs a run to follow).
 /// </summary>
 public static class ControlCommands
 {
@@ -21,8 +24,9 @@ public static class ControlCommands
     }
 
     /// <summary>Builds the packet, drops it and prints the answer; 0 when accepted.</summary>
-    public static int Execute(CliArgs args, TextWriter output, TextWriter errors)
+    public static int Execute(CliArgs args, TextWriter output, TextWriter errors, ILoggerFactory logs)
     {
+        ArgumentNullException.ThrowIfNull(logs);
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(errors);
@@ -38,13 +42,16 @@ public static class ControlCommands
             _ => new StatusQuery { Target = target, RunName = runName },
         };
 
-        var services = ServiceEndpoints.FromDirectory(Directory.GetCurrentDirectory());
+        var area = AreaConfig.Load(Directory.GetCurrentDirectory(), null, EnvironmentScope.FromProcess());
+        var services = ServiceEndpoints.From(area);
         var coordinator = CoordinatorLink.Find(services);
+        using var embedded = coordinator is null && packet is not RerunCleanRequest ? new EmbeddedRoles(area, logs) : null;
+        coordinator ??= embedded?.CoordinatorEndpoint;
         if (coordinator is null)
         {
             errors.WriteLine(services.Coordinator is null
-                ? "megatest: no coordinator: set [services] coordinator in megatest.config and start `megatest coordinator`"
-                : $"megatest: no coordinator answers at {services.Coordinator}");
+                ? "megatest: -rerun-clean alone needs a running coordinator ([services] coordinator); without one use -run -rerun-clean"
+                : $"megatest: no coordinator answers at {services.Coordinator}; without one use -run -rerun-clean");
             return 1;
         }
 

@@ -10,6 +10,14 @@ public static class Help
         Run tests (in an area: a directory with megatest.config, or below one):
           -run -target K1/K2 -runname NAME [-testpatt PATT] [-tagexpr T] [--modepatt VAR]
                [-rerun STATUSES] [-force] [-preclean] [-setvars V=x,W=y] [-reqtarg K1/K2]
+               [-no-follow]   (with a coordinator running: return right after its ack)
+        Control (to the coordinator in megatest.config [services]; prints its ack):
+          -kill-runs | -remove-runs | -rerun-clean | -archive MODE | -get-run-status
+               [-target PATT] [-runname PATT] [-testpatt PATT]
+        Daemons (settings: [services], MEGATEST_NAME, --name value; stop with SIGTERM):
+          megatest dbwriter | coordinator [--agent-timeout S]
+          megatest agent [--slots N] [--labels HOSTTYPES] [--coordinator EP --dbwriter EP]
+          megatest monitor [-target PATT] [-runname PATT] [-testpatt PATT] [-dumpmode json] [--once]
         Queries:
           -list-runs RUNPATT [-target PATT] [-testpatt PATT] [-state S] [-status X] [-dumpmode json]
           -list-targets [-target PATT]      -list-db-targets      -show-keys      -list-disks

@@ -6,7 +6,8 @@ namespace Megatest.Config;
 internal sealed partial class ConfigParser
 {
     private const int MaxIncludeDepth = 32;
-    private const int MaxExpansions = 1000;
+    private const int MaxExpansions = 100_000;
+    private const int MaxExpandedLine = 4 * 1024 * 1024;
     private static readonly TimeSpan s_slowCommand = TimeSpan.FromSeconds(2);
 
     private static readonly HashSet<string> s_reservedKeys = new(StringComparer.OrdinalIgnoreCase)
@@ -332,6 +333,11 @@ internal sealed partial class ConfigParser
     private void ScriptInc(string spec, ConfigLocation loc)
     {
         var parts = spec.Split((char[]?)null, 2, StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length == 0)
+        {
+            throw new ConfigException(loc.File, loc.Line, "[scriptinc] needs a script to run: [scriptinc SCRIPT ARGS]");
+        }
+
         var script = PathUtil.ExpandTilde(parts[0], _env);
         var args = parts.Length > 1 ? parts[1] : string.Empty;
         var full = Path.IsPathRooted(script) ? script : Path.Combine(_workDir, script);
@@ -471,6 +477,9 @@ internal sealed partial class ConfigParser
         }
     }
 
+    /// <summary>Longest time one /regex/ section pattern may take to match a section name.</summary>
+    internal static readonly TimeSpan WildcardMatchTimeout = TimeSpan.FromMilliseconds(250);
+
     internal static bool IsWildcardSection(string name) =>
         name.Contains('%') || (name.Length >= 2 && name[0] == '/' && name[^1] == '/');
 
@@ -478,10 +487,12 @@ internal sealed partial class ConfigParser
     {
         if (name.Length >= 2 && name[0] == '/' && name[^1] == '/')
         {
-            return new Regex("^(?:" + name[1..^1] + ")$", RegexOptions.CultureInvariant);
+            // A user's regex may backtrack without end: bound each match.
+            return new Regex("^(?:" + name[1..^1] + ")$", RegexOptions.CultureInvariant, WildcardMatchTimeout);
         }
 
-        return new Regex("^" + string.Join(".*", name.Split('%').Select(Regex.Escape)) + "$", RegexOptions.CultureInvariant);
+        // % patterns have no back-references: the non-backtracking engine keeps them linear.
+        return new Regex("^" + string.Join(".*", name.Split('%').Select(Regex.Escape)) + "$", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
     }
 
     private Regex WildcardRegexAt(string name, ConfigLocation loc)
@@ -497,7 +508,19 @@ internal sealed partial class ConfigParser
     }
 
     private bool MatchesTarget(string section) =>
-        _target is not null && IsWildcardSection(section) && WildcardRegexAt(section, _sectionLocation).IsMatch(_target);
+        _target is not null && IsWildcardSection(section) && IsMatch(WildcardRegexAt(section, _sectionLocation), _target, section, _sectionLocation);
+
+    private static bool IsMatch(Regex regex, string input, string pattern, ConfigLocation loc)
+    {
+        try
+        {
+            return regex.IsMatch(input);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            throw new ConfigException(loc.File, loc.Line, $"section pattern [{pattern}] takes too long to match '{(input.Length > 60 ? input[..60] + "…" : input)}' (catastrophic backtracking); simplify the regex");
+        }
+    }
 
     private void ApplyWildcardSection(string name, ConfigLocation loc)
     {
@@ -505,7 +528,7 @@ internal sealed partial class ConfigParser
         var entries = _data.Entries(name).ToList();
         foreach (var section in _data.SectionNames.ToList())
         {
-            if (section == name || section == "default" || IsWildcardSection(section) || !regex.IsMatch(section))
+            if (section == name || section == "default" || IsWildcardSection(section) || !IsMatch(regex, section, name, loc))
             {
                 continue;
             }
@@ -548,15 +571,17 @@ internal sealed partial class ConfigParser
     /// <summary>Expands <c>#{…}</c> helpers, right-most first, until none is left (SPEC §2.4).</summary>
     private string Expand(string line, ConfigLocation loc)
     {
+        // Each round takes the right-most helper that ends before `end`; helpers to its right are already
+        // expanded, so the search never rescans them (except what the replacement itself brought in).
+        var end = line.Length;
         for (var round = 0; round < MaxExpansions; round++)
         {
-            var matches = HelperRegex().Matches(line);
-            if (matches.Count == 0)
+            var m = RightMostHelper(line, end);
+            if (m is null)
             {
                 return line;
             }
 
-            var m = matches[^1];
             string keyword;
             string args;
             if (m.Groups[1].Success)
@@ -586,6 +611,15 @@ internal sealed partial class ConfigParser
             }
 
             line = string.Concat(line.AsSpan(0, m.Index), replacement, line.AsSpan(m.Index + m.Length));
+            // The next helper to expand is either left of this one or encloses it, ending at the first '}' after
+            // the replacement (arguments hold no braces). A replacement carrying #, { or } may form a new helper
+            // anywhere after it: then look at the whole line again.
+            var close = line.IndexOf('}', m.Index + replacement.Length);
+            end = replacement.AsSpan().IndexOfAny('#', '{', '}') >= 0 || close < 0 ? line.Length : close + 1;
+            if (line.Length > MaxExpandedLine)
+            {
+                throw new ConfigException(loc.File, loc.Line, $"#{{...}} expansion grows the line beyond {MaxExpandedLine} characters");
+            }
         }
 
         throw new ConfigException(loc.File, loc.Line, "#{...} expansion does not terminate");
@@ -681,8 +715,36 @@ internal sealed partial class ConfigParser
 
     private void Warn(ConfigLocation loc, string message) => _data.AddWarning($"{loc.File}:{loc.Line}: {message}");
 
-    [GeneratedRegex(@"#\{(?:(scheme|scm|system|shell|sh|getenv|gv|get|g|runconfigs-get|rget|rp|realpath|mtrah)\s+([^{}]*)|mtrah\s*)\}", RegexOptions.CultureInvariant)]
-    private static partial Regex HelperRegex();
+    /// <summary>
+    /// The helper with the right-most start that ends at or before <paramref name="end"/>. Each candidate "#{" is
+    /// matched left to right from where it stands (arguments hold no braces, so helpers never overlap), which keeps
+    /// the cost linear in the line's length.
+    /// </summary>
+    private static Match? RightMostHelper(string line, int end)
+    {
+        var from = end - 1;
+        while (from >= 0)
+        {
+            var start = line.LastIndexOf("#{", from, StringComparison.Ordinal);
+            if (start < 0)
+            {
+                return null;
+            }
+
+            var m = HelperAtRegex().Match(line, start);
+            if (m.Success && m.Index + m.Length <= end)
+            {
+                return m;
+            }
+
+            from = start - 1;
+        }
+
+        return null;
+    }
+
+    [GeneratedRegex(@"\G#\{(?:(scheme|scm|system|shell|sh|getenv|gv|get|g|runconfigs-get|rget|rp|realpath|mtrah)\s+([^{}]*)|mtrah\s*)\}", RegexOptions.CultureInvariant)]
+    private static partial Regex HelperAtRegex();
 
     [GeneratedRegex(@"^\[configf:settings\s+(\S+)\s+(\S+)\s*\]\s*$", RegexOptions.CultureInvariant)]
     private static partial Regex SettingsRegex();

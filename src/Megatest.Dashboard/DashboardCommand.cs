@@ -10,7 +10,11 @@ namespace Megatest.Dashboard;
 public static class DashboardCommand
 {
     /// <summary>Runs the verb; returns the exit code (0 after a clean stop, 2 for bad arguments, 1 when the area cannot be served).</summary>
-    public static int Run(string[] args, TextWriter output, CancellationToken cancel)
+    public static int Run(string[] args, TextWriter output, CancellationToken cancel) =>
+        RunIn(Directory.GetCurrentDirectory(), args, output, cancel);
+
+    /// <summary>Runs the verb for the area found from <paramref name="startDirectory"/>.</summary>
+    internal static int RunIn(string startDirectory, string[] args, TextWriter output, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(output);
@@ -37,7 +41,7 @@ public static class DashboardCommand
         AreaConfig area;
         try
         {
-            area = AreaConfig.Load(Directory.GetCurrentDirectory(), null, EnvironmentScope.FromProcess());
+            area = AreaConfig.Load(startDirectory, null, EnvironmentScope.FromProcess());
         }
         catch (Exception ex) when (ex is AreaNotFoundException or ConfigException or IOException)
         {

@@ -31,16 +31,7 @@ internal static class DashboardEndpoints
         }));
         app.MapGet("/api/matrix", (HttpRequest r) => WithDb(server, q =>
         {
-            var filter = new MatrixFilter(
-                Longs(r.Query["runs"]),
-                r.Query["testpatt"].ToString(),
-                List(r.Query["states"]),
-                List(r.Query["statuses"]),
-                r.Query["itemsof"].FirstOrDefault() is { Length: > 0 } of ? of : null,
-                r.Query["sort"].FirstOrDefault() ?? "name",
-                Int(r, "offset", 0),
-                Int(r, "limit", 100));
-            var page = q.Matrix(filter);
+            var page = q.Matrix(Filter(r), r.Query["total"].FirstOrDefault() != "0");
             return Results.Json(new
             {
                 total = page.TotalRows,
@@ -48,6 +39,7 @@ internal static class DashboardEndpoints
                 cells = page.Cells.Select(DashboardJson.Cell),
             }, DashboardJson.Options);
         }));
+        app.MapGet("/api/matrix/total", (HttpRequest r) => WithDb(server, q => Results.Json(new { total = q.MatrixTotal(Filter(r)) }, DashboardJson.Options)));
         app.MapGet("/api/tests/{id:long}", (long id) => WithDb(server, q => TestDetail(q, id)));
         app.MapGet("/api/tests/{id:long}/files", (long id, HttpRequest r) => WithDb(server, q => Files(q, id, r.Query["path"].ToString())));
         app.MapGet("/api/tests/{id:long}/file", (long id, HttpRequest r) => WithDb(server, q => File(q, id, r.Query["path"].ToString())));
@@ -78,6 +70,16 @@ internal static class DashboardEndpoints
         app.MapPost("/api/control", (Delegate)((HttpContext context) => Control(server, context)));
         app.MapPost("/api/waive", (Delegate)((HttpContext context) => Waive(server, context)));
     }
+
+    private static MatrixFilter Filter(HttpRequest r) => new(
+        Longs(r.Query["runs"]),
+        r.Query["testpatt"].ToString(),
+        List(r.Query["states"]),
+        List(r.Query["statuses"]),
+        r.Query["itemsof"].FirstOrDefault() is { Length: > 0 } of ? of : null,
+        r.Query["sort"].FirstOrDefault() ?? "name",
+        Int(r, "offset", 0),
+        Int(r, "limit", 100));
 
     private static IResult Asset(string name)
     {

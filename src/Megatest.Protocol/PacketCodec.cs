@@ -102,8 +102,9 @@ public static class PacketCodec
             header = new PacketHeader(version, code, id, corr, sender, seq, sent);
             return true;
         }
-        catch (Exception ex) when (ex is MessagePackSerializationException or EndOfStreamException or InvalidOperationException or OverflowException)
+        catch (Exception ex) when (ex is MessagePackSerializationException or EndOfStreamException or InvalidOperationException or OverflowException or ArgumentException)
         {
+            // ArgumentException: a bin/str length beyond the frame (the reader slices before it checks).
             error = new DecodeError("header", "malformed header: " + ex.Message);
             return false;
         }

@@ -654,7 +654,7 @@ public sealed class CoordinatorService : IDisposable
 
         // Item patterns of [launchers] are applied again at launch, when the item is known.
         var rules = Launchers(plan);
-        var agent = PickAgent(rules.HostTypeFor(test.Name, "")) ?? (rules.IsFlexible ? PickAgent(null, anyLabel: true) : null);
+        var agent = PickAgent(rules.HostTypeFor(test.Name, "")) ?? (rules.DependsOnItem(test.Name) ? PickAgent(null, anyLabel: true) : null);
         if (agent is null)
         {
             return false;
@@ -688,6 +688,7 @@ public sealed class CoordinatorService : IDisposable
         {
             // No agent of its host type is free now: it waits for the next round.
             launch.Row.Settled = false;
+            launch.Test.Finished = false;
             return;
         }
 
@@ -714,7 +715,9 @@ public sealed class CoordinatorService : IDisposable
     private void DropAgent(string key, AgentInfo agent, string reason)
     {
         _agents.Remove(key);
-        _logger.LogWarning("agent {Agent} on {Host} dropped ({Reason}); {Count} tests in flight end INCOMPLETE", agent.AgentId, agent.Host, reason, agent.Running.Count);
+        // A clean goodbye with nothing running is routine; anything else is worth a warning.
+        var level = agent.Running.Count == 0 && reason.StartsWith("left", StringComparison.Ordinal) ? LogLevel.Information : LogLevel.Warning;
+        _logger.Log(level, "agent {Agent} on {Host} dropped ({Reason}); {Count} tests in flight end INCOMPLETE", agent.AgentId, agent.Host, reason, agent.Running.Count);
         foreach (var id in agent.Running.ToList())
         {
             agent.Running.Remove(id);

@@ -13,6 +13,7 @@ namespace Megatest.Scheduling;
 public sealed class LauncherRules
 {
     private readonly List<(TestPattern Pattern, string HostType)> _lines = [];
+    private readonly List<NamePattern> _itemLineTests = [];
 
     /// <summary>Reads the rules of an area's megatest.config.</summary>
     public LauncherRules(ConfigData megatest)
@@ -29,13 +30,22 @@ public sealed class LauncherRules
             var hostType = value.Trim().Split([' ', '\t'], 2, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
             if (!string.IsNullOrEmpty(hostType) && !string.IsNullOrWhiteSpace(pattern))
             {
-                _lines.Add((TestPattern.Parse(pattern.Trim()), hostType));
+                var text = pattern.Trim();
+                _lines.Add((TestPattern.Parse(text), hostType));
+                var slash = text.IndexOf('/', StringComparison.Ordinal);
+                if (slash > 0 && slash < text.Length - 1)
+                {
+                    _itemLineTests.Add(NamePattern.Parse(text[..slash]));
+                }
             }
         }
     }
 
     /// <summary>Whether any [launchers] line applies (flexi-launcher on and lines present).</summary>
     public bool IsFlexible => _lines.Count > 0;
+
+    /// <summary>Whether some [launchers] line names items of <paramref name="testName"/>, so its items may differ in host type.</summary>
+    public bool DependsOnItem(string testName) => _itemLineTests.Any(p => p.IsMatch(testName));
 
     /// <summary>The host type of a test or item, or null when any agent will do.</summary>
     public string? HostTypeFor(string testName, string itemPath)

@@ -28,6 +28,8 @@ public sealed class DashboardBrowserTests
             "rec(); new MutationObserver(rec).observe(document.body, { subtree: true, attributes: true, childList: true, characterData: true }); true");
 
         // Live: the slow test goes through running colours to green without the page being reloaded.
+        await page.WaitForAsync(SlowCell + ".classList.contains('c-running')", s_wait, "the slow test's cell to show RUNNING");
+        await page.ScreenshotAsync(Artifacts.File("dashboard-runs-live.png"));
         await page.WaitForAsync(SlowCell + ".classList.contains('c-pass')", s_wait, "the slow test's cell to turn green");
         var seen = await page.TextAsync("window.__seen.join(' ')");
         Assert.Contains("c-running", seen, StringComparison.Ordinal);

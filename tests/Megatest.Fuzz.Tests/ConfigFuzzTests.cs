@@ -26,8 +26,7 @@ public sealed class ConfigFuzzTests(ITestOutputHelper output)
             new FuzzPlan("config (ConfigReader.ReadText)", ReadTextBaseSeed, 103_000, s_limit),
             generator.Generate,
             input => Read(input, area.Root),
-            input => input.Describe(),
-            KnownConfigBugs.Before);
+            input => input.Describe());
 
         output.WriteLine(report.ToString());
         var written = DirectorySnapshot.Diff(before, DirectorySnapshot.Take(area.Root));
@@ -67,18 +66,11 @@ public sealed class ConfigFuzzTests(ITestOutputHelper output)
                     ConfigChecks.Refused(ex);
                     outcome = FuzzOutcome.Rejected;
                 }
-                catch (Exception ex)
-                {
-                    KnownConfigBugs.ThrowIfKnown(ex);
-                    throw;
-                }
-
                 ConfigChecks.NoCommandRan(area.Root);
                 ConfigChecks.NoCommandRan(Path.GetDirectoryName(path)!);
                 return outcome;
             },
-            c => $"{c.Input.Describe()}; file bytes {Hex.Of(c.Bytes, 2048)}",
-            c => KnownConfigBugs.Before(c.Input) ?? KnownConfigBugs.Before(c.Input with { Kind = ConfigKind.RunConfigs }));
+            c => $"{c.Input.Describe()}; file bytes {Hex.Of(c.Bytes, 2048)}");
 
         output.WriteLine(report.ToString());
         var written = DirectorySnapshot.Diff(before, DirectorySnapshot.Take(area.Root));
@@ -104,11 +96,6 @@ public sealed class ConfigFuzzTests(ITestOutputHelper output)
             ConfigChecks.Refused(ex);
             return FuzzOutcome.Rejected;
         }
-        catch (Exception ex) when (ex is not FuzzContractException)
-        {
-            KnownConfigBugs.ThrowIfKnown(ex);
-            throw;
-        }
         finally
         {
             ConfigChecks.NoCommandRan(root);
@@ -126,11 +113,6 @@ public sealed class ConfigFuzzTests(ITestOutputHelper output)
         {
             ConfigChecks.Refused(ex);
             return FuzzOutcome.Rejected;
-        }
-        catch (Exception ex) when (ex is not FuzzContractException)
-        {
-            KnownConfigBugs.ThrowIfKnown(ex);
-            throw;
         }
     }
 

@@ -1,5 +1,4 @@
 using Megatest.Testing;
-using Xunit.Abstractions;
 
 namespace Megatest.Integration.Tests;
 
@@ -8,10 +7,8 @@ namespace Megatest.Integration.Tests;
 /// three agents — end with the same outcome as the embedded mode; a monitor started during the run receives,
 /// in order, every change that ends up in the database.
 /// </summary>
-public sealed class DaemonCorpusTests(ITestOutputHelper output) : IDisposable
+public sealed class DaemonCorpusTests : IDisposable
 {
-    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
-
     private static readonly TimeSpan s_runTimeout = TimeSpan.FromMinutes(2);
     private readonly TempDir _embedded = new("emb");
     private readonly TempDir _daemons = new("dmn");
@@ -33,20 +30,16 @@ public sealed class DaemonCorpusTests(ITestOutputHelper output) : IDisposable
         var area = Copy(_daemons, name);
         var embedded = MegatestProcess.RunAsync(embeddedArea, s_runTimeout, "-run", "-target", target, "-runname", "r1", "-testpatt", "%");
 
-        output.WriteLine($"{_clock.Elapsed} before using var site = await DaemonS");
         using var site = await DaemonSite.StartAsync(area);
         await site.AddAgentsAsync("agent", 3, slots: 2);
 
-        output.WriteLine($"{_clock.Elapsed} before using var run = DaemonProcess.");
         using var run = DaemonProcess.StartMegatest("run", area, null, "-run", "-target", target, "-runname", "r1", "-testpatt", "%");
         await run.WaitForLineAsync(l => l.StartsWith("run ", StringComparison.Ordinal) && l.Contains($"{target}/r1:", StringComparison.Ordinal), s_runTimeout, "the coordinator's ack");
-        output.WriteLine($"{_clock.Elapsed} before using var monitor = DaemonProc");
         using var monitor = DaemonProcess.StartMegatest("monitor", area, null, "monitor", "-dumpmode", "json");
         Assert.True(await run.WaitForExitAsync(s_runTimeout) == 0, run.ToString() + site);
         Assert.Contains("Using the coordinator at " + site.CoordinatorEndpoint, run.Stderr, StringComparison.Ordinal);
         Assert.Contains("All tests launched and finished.", run.Stdout, StringComparison.Ordinal);
 
-        output.WriteLine($"{_clock.Elapsed} before var reference = await embedded");
         var reference = await embedded;
         Assert.True(reference.ExitCode == 0, reference.ToString());
         using var embeddedDb = new AreaDb(Path.Combine(embeddedArea, "megatest.db"));
@@ -57,12 +50,10 @@ public sealed class DaemonCorpusTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(expected, actual);
 
         // The monitor: its snapshot plus the changes after it fold into exactly what the database holds.
-        output.WriteLine($"{_clock.Elapsed} before var runId =");
         var runId = (long)db.Query("SELECT id FROM runs WHERE runname = 'r1'").Single()[0]!;
         var dbRows = db.Tests("r1").ToDictionary(kv => kv.Key, kv => (kv.Value.State, kv.Value.Status));
         await Wait.UntilAsync(() => Same(MonitorLog.Parse(monitor.StdoutLines).Tests(runId), dbRows), TimeSpan.FromSeconds(20),
             "the monitor's view to match the database\n" + monitor);
-        output.WriteLine($"{_clock.Elapsed} before var log = MonitorLog.Parse");
         var log = MonitorLog.Parse(monitor.StdoutLines);
         Assert.True(log.Problems.Count == 0, string.Join("\n", log.Problems));
         Assert.Equal(0, log.Resyncs);
@@ -70,7 +61,6 @@ public sealed class DaemonCorpusTests(ITestOutputHelper output) : IDisposable
         // Nothing was missed at the end either: the db writer's position is the last sequence the monitor applied.
         var final = await MegatestProcess.RunAsync(area, TimeSpan.FromSeconds(30), "monitor", "--once", "-dumpmode", "json");
         Assert.True(final.ExitCode == 0, final.ToString());
-        output.WriteLine($"{_clock.Elapsed} before var finalLog =");
         var finalLog = MonitorLog.Parse(final.Stdout.Split('\n'));
         Assert.Equal(finalLog.SnapshotSequence[runId], log.Sequence[runId]);
         Assert.True(Same(finalLog.Tests(runId), dbRows));

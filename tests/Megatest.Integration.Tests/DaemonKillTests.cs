@@ -35,10 +35,11 @@ public sealed class DaemonKillTests : IDisposable
         var pids = pidFiles.SelectMany(f => File.ReadAllText(f).Trim().Split(' ')).Select(int.Parse).ToList();
         Assert.Equal(6, pids.Count);
         Assert.All(pids, pid => Assert.True(Alive(pid), $"process {pid} should be running"));
-        using (var before = new AreaDb(Path.Combine(area, "megatest.db")))
+        await Wait.UntilAsync(() =>
         {
-            Assert.All(before.Tests("sleepy").Where(t => t.Key.Item.Length > 0), t => Assert.Equal("RUNNING", t.Value.State));
-        }
+            using var db = new AreaDb(Path.Combine(area, "megatest.db"));
+            return db.Tests("sleepy").Count(t => t.Key.Item.Length > 0 && t.Value.State == "RUNNING") == 3;
+        }, s_timeout, "the items to be RUNNING in the database");
 
         var kill = await MegatestProcess.RunAsync(area, s_timeout, "-kill-runs", "-target", "k1", "-runname", "sleepy", "-testpatt", "sleeper");
         Assert.True(kill.ExitCode == 0, kill.ToString());

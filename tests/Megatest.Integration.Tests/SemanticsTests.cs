@@ -130,4 +130,31 @@ public sealed class SemanticsTests : IDisposable
         var cache = File.ReadAllText(Path.Combine(_area, "links", "linux", "r1", ".megatest.cfg"));
         Assert.Contains("changed yes", cache, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Reruns_RetryATestTheSystemFailed_AndRecordEachAttempt()
+    {
+        await RunAsync("-runname", "r1", "-testpatt", "nodisk");
+
+        using var db = Db();
+        var row = db.Tests("r1")[("nodisk", "")];
+        Assert.Equal("INCOMPLETE", row.State);
+        Assert.Contains("no usable disk", row.Comment, StringComparison.Ordinal);
+        var attempts = db.Query("SELECT s.stepname FROM test_steps s JOIN tests t ON t.id = s.test_id WHERE t.testname = 'nodisk'");
+        Assert.Equal(["attempt-2"], attempts.Select(a => a[0]?.ToString()));
+    }
+
+    [Fact]
+    public async Task ItemizedToplevel_LivesInTheLinkTreeWithItsRollupPage()
+    {
+        await RunAsync("-runname", "r1", "-testpatt", "grouped");
+
+        using var db = Db();
+        var top = db.Query("SELECT rundir, final_logf, state, status FROM tests WHERE testname = 'grouped' AND item_path = ''")[0];
+        var dir = Path.Combine(_area, "links", "linux", "r1", "grouped");
+        Assert.Equal([dir, "megatest-rollup-grouped.html", "COMPLETED", "PASS"], top.Select(v => v?.ToString()));
+        var page = File.ReadAllText(Path.Combine(dir, "megatest-rollup-grouped.html"));
+        Assert.Contains("COMPLETED/PASS</td><td>6</td>", page, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(dir, "3", "test-summary.html")));
+    }
 }

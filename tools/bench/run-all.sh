@@ -18,10 +18,8 @@ TMP="$(mktemp "${TMPDIR:-/tmp}/bench-section.XXXXXX")"
 trap 'rm -f "$TMP"' EXIT
 
 echo "building (Release)..." >&2
-for p in "$ROOT/src/Megatest.Cli/Megatest.Cli.csproj" "$HERE"/ingest/*.csproj "$HERE"/ack/*.csproj "$HERE"/monitor/*.csproj "$HERE"/scale/*.csproj; do
-  dotnet build -c Release -nologo -v q "$p" >&2 || { echo "build failed: $p" >&2; exit 1; }
-done
-export NO_BUILD=1
+dotnet build -c Release -nologo -v q "$HERE/Megatest.Bench.slnx" >&2 || { echo "build failed" >&2; exit 1; }
+export NO_BUILD=1   # every run.sh below skips its own build
 
 MODEL="$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')"
 COMMIT="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"

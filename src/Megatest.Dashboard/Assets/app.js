@@ -92,7 +92,7 @@ function runsView() {
   const f = S.filters;
   $('#view').innerHTML = `
   <form class="filters" id="filters">
-    <label>target<input name="target" value="${esc(f.target)}" placeholder="%/%"></label>
+    <label>target<input name="target" value="${esc(f.target)}" placeholder="${esc(S.info && S.info.keys.length ? S.info.keys.map(() => '%').join('/') : '%')}" title="${esc(S.info ? S.info.keys.join('/') : '')}"></label>
     <label>run name<input name="runname" value="${esc(f.runname)}" placeholder="%"></label>
     <label>test pattern<input name="testpatt" value="${esc(f.testpatt)}" placeholder="%"></label>
     <label>states<input name="states" value="${esc(f.states)}" placeholder="RUNNING,COMPLETED"></label>
@@ -110,6 +110,7 @@ function runsView() {
     <button data-action="clean" id="run-clean">Clean</button>
     <label>archive mode<select id="run-mode"><option>save</option><option>save-remove</option><option>keep-html</option><option>restore</option></select></label>
     <button data-action="archive" id="run-archive">Archive</button>
+    <a id="run-junit" href="#" target="_blank">JUnit XML</a>
     <span id="run-ack"></span>
   </div>
   <div class="pager" id="pager"></div>
@@ -147,18 +148,28 @@ async function loadMatrix() {
     const keep = sel.value;
     sel.innerHTML = runs.map(r => `<option value="${r.id}">${esc(r.target)} / ${esc(r.runName)}</option>`).join('');
     if (keep && runs.some(r => String(r.id) === keep)) sel.value = keep; else if (runs.length) sel.value = runs[runs.length - 1].id;
+    const junit = () => { $('#run-junit').href = '/api/junit?run=' + sel.value; };
+    sel.onchange = junit;
+    junit();
     if (!runs.length) { box.innerHTML = '<p>No runs match.</p>'; $('#pager').innerHTML = ''; return; }
     const ids = runs.map(r => r.id).join(',');
     const base = { runs: ids, testpatt: f.testpatt, states: f.states, statuses: f.statuses, sort: f.sort };
-    const page = await api('/api/matrix?' + qs(Object.assign({ offset: f.page * f.size, limit: f.size }, base)));
+    // The page first; the total (a pass over every row of the shown runs) follows and fills in the pager.
+    const page = await api('/api/matrix?' + qs(Object.assign({ offset: f.page * f.size, limit: f.size, total: 0 }, base)));
     const itemPages = await Promise.all(page.rows.filter(r => r.items > 0 && S.expanded.has(r.test))
-      .map(r => api('/api/matrix?' + qs(Object.assign({ itemsof: r.test, limit: 1000 }, base))).then(p => [r.test, p])));
+      .map(r => api('/api/matrix?' + qs(Object.assign({ itemsof: r.test, limit: 1000, total: 0 }, base))).then(p => [r.test, p])));
     renderMatrix(runs, page, new Map(itemPages));
-    const pages = Math.max(1, Math.ceil(page.total / f.size));
-    $('#pager').innerHTML = `<button id="prev"${f.page === 0 ? ' disabled' : ''}>◀</button> page ${f.page + 1} of ${pages} (${page.total} tests)
-      <button id="next"${f.page + 1 >= pages ? ' disabled' : ''}>▶</button>`;
-    $('#prev').onclick = () => { f.page--; loadMatrix(); };
-    $('#next').onclick = () => { f.page++; loadMatrix(); };
+    const pager = total => {
+      const pages = total < 0 ? 0 : Math.max(1, Math.ceil(total / f.size));
+      const more = total < 0 ? page.rows.length === f.size : f.page + 1 < pages;
+      $('#pager').innerHTML = `<button id="prev"${f.page === 0 ? ' disabled' : ''}>◀</button> page ${f.page + 1} of <span id="pages">${total < 0 ? '…' : pages}</span>
+        (<span id="total">${total < 0 ? 'counting' : total}</span> tests) <button id="next"${more ? '' : ' disabled'}>▶</button>`;
+      $('#prev').onclick = () => { f.page--; loadMatrix(); };
+      $('#next').onclick = () => { f.page++; loadMatrix(); };
+    };
+    pager(-1);
+    const counted = await api('/api/matrix/total?' + qs(base));
+    if ($('#pager')) pager(counted.total);
   } catch (e) {
     box.innerHTML = '<p class="err">' + esc(e.message) + '</p>';
   }

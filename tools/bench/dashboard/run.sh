@@ -17,8 +17,10 @@ esac
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/dashboard-bench.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
 
-echo "building (Release)..." >&2
-dotnet build -c Release -nologo -v q "$HERE/Megatest.Bench.Dashboard.csproj" >&2
+if [ -z "${NO_BUILD:-}" ]; then
+  echo "building (Release)..." >&2
+  dotnet build -c Release -nologo -v q "$HERE/Megatest.Bench.Dashboard.csproj" >&2
+fi
 REPORT="$("$HERE/bin/Release/net10.0/Megatest.Bench.Dashboard" "$WORK" "${ARGS[@]}")"
 echo "$REPORT"
 if [ -n "$OUT" ]; then

@@ -20,9 +20,11 @@ esac
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/logpro-bench.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
 
-echo "building (Release)..." >&2
-dotnet build -c Release -nologo -v q "$HERE/Megatest.Bench.LogPro.csproj" >&2
-dotnet build -c Release -nologo -v q "$ROOT/src/Megatest.LogPro.Cli/Megatest.LogPro.Cli.csproj" >&2
+if [ -z "${NO_BUILD:-}" ]; then   # run-all.sh builds everything first
+  echo "building (Release)..." >&2
+  dotnet build -c Release -nologo -v q "$HERE/Megatest.Bench.LogPro.csproj" >&2
+  dotnet build -c Release -nologo -v q "$ROOT/src/Megatest.LogPro.Cli/Megatest.LogPro.Cli.csproj" >&2
+fi
 BENCH="$HERE/bin/Release/net10.0/Megatest.Bench.LogPro"
 LOGPRO="$ROOT/src/Megatest.LogPro.Cli/bin/Release/net10.0/logpro"
 

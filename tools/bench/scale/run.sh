@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Scale: runs of many items (db writer and coordinator in their own processes, peak memory from VmHWM, a simulated
 # agent that runs no processes), and -list-runs on a database of RUNS x TESTS test rows. Prints a markdown fragment.
-#   run.sh           items 1,000 / 10,000 / 100,000 (each stopped after LIMIT s), -list-runs on 100 x 10,000 rows
+#   run.sh           items 10,000 / 100,000 (each stopped after SCALE_LIMIT s, default 150), -list-runs on 100 x 10,000 rows
 #   run.sh --small   500 items, -list-runs on 10 x 1,000 rows
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../../.." && pwd)"
-SIZES="1000 10000 100000"; LIMIT="${SCALE_LIMIT:-240}"; RUNS=100; TESTS=10000; ROUNDS=5
+SIZES="10000 100000"; LIMIT="${SCALE_LIMIT:-150}"; RUNS=100; TESTS=10000; ROUNDS=5
 if [ "${1:-}" = "--small" ]; then SIZES="500"; LIMIT=60; RUNS=10; TESTS=1000; ROUNDS=2; fi
 if [ -z "${NO_BUILD:-}" ]; then
   dotnet build -c Release -nologo -v q "$HERE/Megatest.Bench.Scale.csproj" >&2
