@@ -11,7 +11,7 @@ public sealed class CliArgs
         "-run", "-runall", "-list-targets", "-show-keys", "-show-config", "-show-runconfig", "-force", "-preclean",
         "-rerun-all", "-rerun-clean", "-list-db-targets", "-list-disks", "-test-status", "-h", "-help", "--help",
         "-version", "-run-wait", "-no-cache", "-clean-cache", "-keepgoing", "-load-test-data", "-summarize-items",
-        "-show-cmdinfo", "-remove-runs", "-lock", "-unlock", "-get-run-status", "-update-meta", "-mark-incompletes",
+        "-show-cmdinfo", "-generate-html", "-remove-runs", "-lock", "-unlock", "-get-run-status", "-update-meta", "-mark-incompletes",
         "-test-paths", "-set-values", "-q", "-v", "-kill-runs", "-follow", "-no-follow",
         "-create-megatest-area",
     };
@@ -21,7 +21,7 @@ public sealed class CliArgs
         "-target", "-reqtarg", "-runname", "-testpatt", "-itempatt", "-tagexpr", "--modepatt", "-modepatt", "-state",
         "-status", "-rerun", "-setvars", "-list-runs", "-dumpmode", "-section", "-var", "-m", "-start-dir", "-config",
         "-runtests", "-setlog", "-set-toplog", "-step", "-debug", "-log", "-o", "-set-state-status", "-set-run-status",
-        "-test-files", "-env2file", "-sort", "-fields", "-logpro", "-archive",
+        "-test-files", "-junit", "-env2file", "-sort", "-fields", "-logpro", "-archive",
         "-envcap", "-envdelta", "-create-test", "-area", "-keys", "-disk", "-linktree", "-description", "-waiton", "-priority", "-steps", "-items",
     };
 

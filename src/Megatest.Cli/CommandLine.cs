@@ -72,6 +72,11 @@ public static class CommandLine
             return ControlCommands.Execute(args, output, errors, logs);
         }
 
+        if (ReportCommands.Applies(args))
+        {
+            return ReportCommands.Execute(args, output);
+        }
+
         if (RunManagementCommands.Applies(args))
         {
             return RunManagementCommands.Execute(args, Console.In, output, logs);

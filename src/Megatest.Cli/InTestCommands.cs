@@ -24,7 +24,7 @@ public static class InTestCommands
     {
         ArgumentNullException.ThrowIfNull(args);
         return args.Has("-step") || args.Has("-test-status") || args.Has("-runstep") || args.Has("-load-test-data")
-            || args.Has("-set-values") || args.Has("-show-cmdinfo") || args.Has("-setlog") || (args.Has("-m") && !args.Has("-run"));
+            || args.Has("-set-values") || args.Has("-show-cmdinfo") || args.Has("-setlog") || (args.Has("-m") && !args.Has("-run") && !RunManagementCommands.Applies(args) && !ControlCommands.Applies(args));
     }
 
     /// <summary>Runs the in-test command.</summary>

@@ -4,13 +4,29 @@ using Microsoft.Extensions.Logging;
 
 namespace Megatest.Cli;
 
-/// <summary>Daemon verbs: `megatest coordinator|agent|dbwriter|monitor …`, each a long-running host.</summary>
+/// <summary>Daemon verbs: `megatest coordinator|agent|dbwriter|monitor|dashboard …`, each a long-running host.</summary>
 public static class Verbs
 {
     /// <summary>Runs the verb; unknown verbs are a usage error.</summary>
     public static int Run(CliArgs args, TextWriter output, TextWriter errors, ILoggerFactory logs)
     {
         ArgumentNullException.ThrowIfNull(args);
+        if (args.Verb == "dashboard")
+        {
+            using var stop = new CancellationTokenSource();
+            Console.CancelKeyPress += (_, e) =>
+            {
+                e.Cancel = true;
+                stop.Cancel();
+            };
+            using var term = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, ctx =>
+            {
+                ctx.Cancel = true;
+                stop.Cancel();
+            });
+            return Megatest.Dashboard.DashboardCommand.Run([.. args.VerbArgs], output, stop.Token);
+        }
+
         if (args.Verb is not ("coordinator" or "agent" or "dbwriter" or "monitor"))
         {
             throw new UsageException($"Unrecognised arguments: {args.Verb}");

@@ -129,7 +129,7 @@ public static class RunCleaner
                         Directory.Delete(physical, recursive: true);
                     }
 
-                    info.Delete();
+                    File.Delete(dir); // unlinks the symlink itself, even when its target is gone
                 }
                 else if (info.Exists)
                 {

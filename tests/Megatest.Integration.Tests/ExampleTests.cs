@@ -37,6 +37,15 @@ public sealed class ExampleTests : IDisposable
         Assert.Equal("linux/%\nlinux/1.0\n", targets.Stdout);
         var opt = await MegatestProcess.RunAsync(area, TimeSpan.FromMinutes(1), "-show-runconfig", "-target", "linux/1.0", "-section", "linux/1.0", "-var", "OPTLEVEL");
         Assert.Equal("3\n", opt.Stdout);
+        var junit = await MegatestProcess.RunAsync(area, TimeSpan.FromMinutes(1), "-junit", "example.xml", "-target", "linux/1.0", "-runname", "example");
+        Assert.True(junit.ExitCode == 0, junit.ToString());
+        var xml = System.Xml.Linq.XDocument.Load(Path.Combine(area, "example.xml"));
+        Assert.NotEmpty(xml.Descendants("testcase"));
+        Assert.Empty(xml.Descendants("failure"));
+        var html = await MegatestProcess.RunAsync(area, TimeSpan.FromMinutes(1), "-generate-html");
+        Assert.True(html.ExitCode == 0, html.ToString());
+        Assert.True(File.Exists(Path.Combine(area, "links", "page0.html")));
+
         var cfg = await MegatestProcess.RunAsync(area, TimeSpan.FromMinutes(1), "-show-config", "-section", "setup", "-dumpmode", "json");
         using var cfgDoc = System.Text.Json.JsonDocument.Parse(cfg.Stdout);
         Assert.Equal("4", cfgDoc.RootElement.GetProperty("setup").GetProperty("max_concurrent_jobs").GetString());
