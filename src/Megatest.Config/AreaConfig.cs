@@ -180,7 +180,8 @@ public sealed class AreaConfig
         {
             foreach (var (key, value) in runConfigs.Section(section))
             {
-                if (!key.Contains(':'))
+                // Names with ':' are never exported; !VAR is readable with #{rget VAR} but kept out of the environment.
+                if (!key.Contains(':') && !key.StartsWith('!'))
                 {
                     env.Set(key, ConfigReader.EchoEvaluate(value, env, workingDirectory));
                 }
@@ -248,6 +249,7 @@ public sealed class AreaConfig
             Target = Target,
             AreaHome = TopPath,
             WorkingDirectory = dir,
+            RunConfigs = RunConfigs,
         });
     }
 

@@ -643,8 +643,9 @@ internal sealed partial class ConfigParser
             case "rget":
             case "runconfigs-get":
             {
+                // VAR or !VAR (a runconfigs variable kept out of the environment), here or in the area's runconfigs.
                 var target = _target ?? _env.Get("MT_TARGET");
-                return (target is not null ? _data.Get(target, arg) : null) ?? _data.Get("default", arg) ?? "#f";
+                return RunVar(_data, target, arg) ?? (_options.RunConfigs is { } rc ? RunVar(rc, target, arg) : null) ?? "#f";
             }
 
             case "shell":
@@ -712,6 +713,10 @@ internal sealed partial class ConfigParser
             Warn(loc, $"command '{command}' took {result.Elapsed.TotalSeconds:F1} s");
         }
     }
+
+    private static string? RunVar(ConfigData data, string? target, string name) =>
+        (target is not null ? data.Get(target, name) ?? data.Get(target, "!" + name) : null)
+        ?? data.Get("default", name) ?? data.Get("default", "!" + name);
 
     private void Warn(ConfigLocation loc, string message) => _data.AddWarning($"{loc.File}:{loc.Line}: {message}");
 

@@ -20,4 +20,7 @@ public sealed class ConfigReadOptions
 
     /// <summary>Working directory of shell commands and <c>[scriptinc]</c>; default the current directory.</summary>
     public string? WorkingDirectory { get; init; }
+
+    /// <summary>The area's runconfigs for the target, consulted by #{rget VAR} when the file being read has no VAR (how !VAR variables are read).</summary>
+    public ConfigData? RunConfigs { get; init; }
 }

@@ -542,8 +542,7 @@ public sealed class CoordinatorService : IDisposable
         }
     }
 
-    private static int MaxReruns(RunPlan plan) =>
-        int.TryParse(plan.Area.Megatest.Get("setup", "reruns")?.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= 0 ? n : 1;
+    private static int MaxReruns(RunPlan plan) => RunPlanner.Reruns(plan.Area);
 
     private bool InSequence(RunPlan plan, long sequence)
     {

@@ -25,7 +25,13 @@ public sealed class PlannedTest
     public int Priority { get; init; }
 
     /// <summary>Items: null when not itemized, empty for zero items.</summary>
-    public IReadOnlyList<Item>? Items { get; init; }
+    public IReadOnlyList<Item>? Items { get; set; }
+
+    /// <summary>Reads the items again (they may come from commands whose output changes); null when not possible.</summary>
+    public Func<IReadOnlyList<Item>?>? ReloadItems { get; init; }
+
+    /// <summary>How many more times zero items are read again before the test ends ZERO_ITEMS ([setup] reruns).</summary>
+    public int ItemReloadsLeft { get; set; }
 
     /// <summary>The job group from [test_meta] jobgroup, or null.</summary>
     public string? JobGroup { get; init; }

@@ -191,7 +191,20 @@ public static class RunPlanner
             Items = items,
             JobGroup = string.IsNullOrEmpty(group) ? null : group,
             RunTimeLimit = limit,
+            ReloadItems = () =>
+            {
+                var again = area.ReadTestConfig(name, area.Environment.Clone());
+                return ItemExpander.Expand(again.Section("items"), again.Section("itemstable"));
+            },
+            ItemReloadsLeft = Reruns(area),
         };
+    }
+
+    /// <summary>[setup] reruns: how many more attempts a system failure gets (default 1, like Megatest's one extra pass).</summary>
+    public static int Reruns(AreaConfig area)
+    {
+        ArgumentNullException.ThrowIfNull(area);
+        return int.TryParse(area.Megatest.Get("setup", "reruns")?.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= 0 ? n : 1;
     }
 
     private static string Where(ConfigData tc, string section, string key) =>

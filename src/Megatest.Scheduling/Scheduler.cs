@@ -85,6 +85,13 @@ public static class Scheduler
                     continue;
                 }
 
+                while (test.Items is { Count: 0 } && test.ItemReloadsLeft > 0 && test.ReloadItems is { } reload)
+                {
+                    // Zero items can be a passing failure of the command that lists them: read them again.
+                    test.ItemReloadsLeft--;
+                    test.Items = reload() ?? test.Items;
+                }
+
                 if (test.Items!.Count == 0)
                 {
                     top.Settled = true;

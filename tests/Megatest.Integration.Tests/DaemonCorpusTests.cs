@@ -54,15 +54,20 @@ public sealed class DaemonCorpusTests : IDisposable
         var dbRows = db.Tests("r1").ToDictionary(kv => kv.Key, kv => (kv.Value.State, kv.Value.Status));
         await Wait.UntilAsync(() => Same(MonitorLog.Parse(monitor.StdoutLines).Tests(runId), dbRows), TimeSpan.FromSeconds(20),
             "the monitor's view to match the database\n" + monitor);
-        var log = MonitorLog.Parse(monitor.StdoutLines);
-        Assert.True(log.Problems.Count == 0, string.Join("\n", log.Problems));
-        Assert.Equal(0, log.Resyncs);
 
-        // Nothing was missed at the end either: the db writer's position is the last sequence the monitor applied.
+        // Nothing was missed at the end either: the monitor reaches the db writer's position for the run,
+        // with every change in sequence and no resync.
         var final = await MegatestProcess.RunAsync(area, TimeSpan.FromSeconds(30), "monitor", "--once", "-dumpmode", "json");
         Assert.True(final.ExitCode == 0, final.ToString());
         var finalLog = MonitorLog.Parse(final.Stdout.Split('\n'));
-        Assert.Equal(finalLog.SnapshotSequence[runId], log.Sequence[runId]);
+        var finalSequence = finalLog.SnapshotSequence[runId];
+        await Wait.UntilAsync(() => MonitorLog.Parse(monitor.StdoutLines).Sequence.GetValueOrDefault(runId) >= finalSequence, TimeSpan.FromSeconds(20),
+            $"the monitor to reach sequence {finalSequence}\n" + monitor);
+        var log = MonitorLog.Parse(monitor.StdoutLines);
+        Assert.True(log.Problems.Count == 0, string.Join("\n", log.Problems));
+        Assert.Equal(0, log.Resyncs);
+        Assert.Equal(finalSequence, log.Sequence[runId]);
+        Assert.True(Same(log.Tests(runId), dbRows));
         Assert.True(Same(finalLog.Tests(runId), dbRows));
     }
 

@@ -19,7 +19,7 @@ public sealed class DaemonKillTests : IDisposable
         var area = ScratchArea.Create(Path.Combine(_tmp.Path, "area"), "",
             ("sleeper", [
                 ("testconfig", "[items]\nN 1 2 3\n\n[ezsteps]\nnap bash nap.sh\n"),
-                ("nap.sh", "sleep 600 &\necho $$ $! > pids\nwait\n"),
+                ("nap.sh", "sleep 600 &\necho $PPID $$ $! > pids\nwait\n"),
             ]));
         using var site = await DaemonSite.StartAsync(area);
         await site.AddAgentsAsync("agent", 2, slots: 2);
@@ -28,12 +28,12 @@ public sealed class DaemonKillTests : IDisposable
         Assert.True(ack.ExitCode == 0, ack.ToString() + site);
         Assert.Contains("sleepy: ", ack.Stdout, StringComparison.Ordinal);
 
-        // Each item's script writes its own pid and its sleep's pid once it runs.
+        // Each item's script writes the pids of the step's shell, its own and its sleep's once it runs.
         var links = Path.Combine(area, "links", "k1", "sleepy", "sleeper");
         var pidFiles = Enumerable.Range(1, 3).Select(i => Path.Combine(links, i.ToString(System.Globalization.CultureInfo.InvariantCulture), "pids")).ToArray();
-        await Wait.UntilAsync(() => pidFiles.All(f => File.Exists(f) && File.ReadAllText(f).Trim().Split(' ').Length == 2), s_timeout, "every item to be running\n" + site);
+        await Wait.UntilAsync(() => pidFiles.All(f => File.Exists(f) && File.ReadAllText(f).Trim().Split(' ').Length == 3), s_timeout, "every item to be running\n" + site);
         var pids = pidFiles.SelectMany(f => File.ReadAllText(f).Trim().Split(' ')).Select(int.Parse).ToList();
-        Assert.Equal(6, pids.Count);
+        Assert.Equal(9, pids.Count);
         Assert.All(pids, pid => Assert.True(Alive(pid), $"process {pid} should be running"));
         await Wait.UntilAsync(() =>
         {
