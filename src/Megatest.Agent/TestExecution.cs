@@ -47,12 +47,17 @@ public sealed partial class TestExecution
         _logger = logger;
     }
 
-    /// <summary>True when <paramref name="testId"/> is this execution's test.</summary>
-    public bool Owns(long testId) => testId == _launch.TestId;
+    /// <summary>True when <paramref name="testId"/> is this execution's test (or, for an item, its toplevel: -set-toplog).</summary>
+    public bool Owns(long testId) => testId == _launch.TestId || (testId != 0 && testId == _launch.ToplevelTestId);
 
     /// <summary>Sees a packet a test process sent about itself (e.g. a runscript setting COMPLETED).</summary>
     public void Observe(IPacket packet)
     {
+        if (packet is StatusChange { TestId: var id } && id != _launch.TestId)
+        {
+            return; // about the toplevel (-set-toplog), not this item
+        }
+
         if (packet is StatusChange { State: States.Completed })
         {
             _selfCompleted = true;
@@ -418,6 +423,7 @@ public sealed partial class TestExecution
             AgentEndpoint = _inTestEndpoint,
             RunId = _launch.RunId,
             TestId = _launch.TestId,
+            ToplevelTestId = _launch.ToplevelTestId,
             TestName = _launch.TestName,
             ItemPath = _launch.ItemPath,
             RunDir = dirs.LinkDir,

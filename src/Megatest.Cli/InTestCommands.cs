@@ -24,6 +24,7 @@ public static class InTestCommands
     {
         ArgumentNullException.ThrowIfNull(args);
         return args.Has("-step") || args.Has("-test-status") || args.Has("-runstep") || args.Has("-load-test-data")
+            || args.Has("-set-toplog") || args.Has("-summarize-items")
             || args.Has("-set-values") || args.Has("-show-cmdinfo") || args.Has("-setlog") || (args.Has("-m") && !args.Has("-run") && !RunManagementCommands.Applies(args) && !ControlCommands.Applies(args));
     }
 
@@ -47,6 +48,7 @@ public static class InTestCommands
         if (args.Has("-step"))
         {
             var (state, status) = StateAndStatus(args);
+            WarnUnlistedValues(info, state, status);
             packets.Add(new Step { TestId = info.TestId, StepName = args.Get("-step")!, State = state, Status = status, EventTime = now, Comment = comment, LogFile = args.Get("-setlog") });
         }
         else if (args.Has("-test-status"))
@@ -76,6 +78,19 @@ public static class InTestCommands
         else if (args.Has("-runstep"))
         {
             return RunStep(args, info);
+        }
+        else if (args.Has("-set-toplog"))
+        {
+            if (info.ToplevelTestId == 0)
+            {
+                throw new UsageException("-set-toplog works only in an item of an itemized test");
+            }
+
+            packets.Add(new StatusChange { TestId = info.ToplevelTestId, FinalLogf = args.Get("-set-toplog") });
+        }
+        else if (args.Has("-summarize-items"))
+        {
+            return SummarizeItems(info, output);
         }
         else
         {
@@ -107,6 +122,40 @@ public static class InTestCommands
             string? At(int i) => i < f.Length && f[i].Length > 0 ? f[i] : null;
             yield return new TestDataItem { Category = f[0], Variable = f[1], Value = At(2), Expected = At(3), Tol = At(4), Units = At(5), Comment = At(6), Status = At(7), Type = At(8) };
         }
+    }
+
+    /// <summary>[validvalues] state/status restrict step words: a word outside the lists is reported, never refused (SPEC §3.4).</summary>
+    private static void WarnUnlistedValues(CmdInfo info, string state, string status)
+    {
+        var path = Path.Combine(info.TopPath, "megatest.config");
+        if (!File.Exists(path))
+        {
+            return;
+        }
+
+        var config = Megatest.Config.ConfigReader.ReadFile(path, new Megatest.Config.ConfigReadOptions { Environment = Megatest.Config.EnvironmentScope.FromProcess(), AllowShell = false });
+        foreach (var (kind, word) in new[] { ("state", state), ("status", status) })
+        {
+            var allowed = config.Get("validvalues", kind)?.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            if (allowed is { Length: > 0 } && !allowed.Contains(word, StringComparer.OrdinalIgnoreCase))
+            {
+                Console.Error.WriteLine($"megatest: warning: step {kind} '{word}' is not in [validvalues] {kind} ({string.Join(" ", allowed)}) of {path}");
+            }
+        }
+    }
+
+    private static int SummarizeItems(CmdInfo info, TextWriter output)
+    {
+        var area = Megatest.Config.AreaConfig.Load(info.TopPath, info.Target, Megatest.Config.EnvironmentScope.FromProcess());
+        using var db = Megatest.Storage.MegatestQueries.Open(area.DatabasePath);
+        var rows = db.Tests(info.RunId)
+            .Where(t => t.TestName == info.TestName && t.ItemPath.Length > 0)
+            .Select(t => new Megatest.Scheduling.RowState { Id = t.Id, TestName = t.TestName, ItemPath = t.ItemPath, State = t.State, Status = t.Status, Comment = t.Comment })
+            .ToList();
+        var dir = Path.Combine(area.RunPath(info.Target, info.RunName), info.TestName);
+        Megatest.Scheduling.RollupPage.Write(area, dir, info.TestName, rows);
+        output.WriteLine($"wrote {Path.Combine(dir, Megatest.Scheduling.RollupPage.FileName(info.TestName))} ({rows.Count} items)");
+        return 0;
     }
 
     private static TestDataItem DataRow(CliArgs args, string? value, string? expected, string? tol) => new()

@@ -792,6 +792,7 @@ public sealed class CoordinatorService : IDisposable
             RunTimeLimitSeconds = launch.Test.RunTimeLimit,
             Preclean = plan.Request.Preclean,
             Attempt = plan.Attempts[id] = plan.Attempts.GetValueOrDefault(id) + 1,
+            ToplevelTestId = launch.Row.ItemPath.Length > 0 && plan.Row(launch.Test.Name, "") is { } top ? top.Id : 0,
         };
         if (plan.History.PreviousWaiver(plan, launch.Test.Name, launch.Row.ItemPath) is { } waiver)
         {

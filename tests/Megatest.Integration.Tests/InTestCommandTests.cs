@@ -21,7 +21,7 @@ public sealed class InTestCommandTests : IDisposable
     public async Task Runscript_ReportsStepsDataAndStatusThroughTheAgent()
     {
         var area = Area();
-        var result = await MegatestProcess.RunAsync(area, TimeSpan.FromMinutes(2), "-run", "-target", "linux", "-runname", "r1");
+        var result = await MegatestProcess.RunAsync(area, TimeSpan.FromMinutes(2), "-run", "-target", "linux", "-runname", "r1", "-testpatt", "scripted");
         Assert.True(result.ExitCode == 0, result.ToString());
 
         using var db = new AreaDb(Path.Combine(area, "megatest.db"));
@@ -52,5 +52,23 @@ public sealed class InTestCommandTests : IDisposable
         var result = await MegatestProcess.RunAsync(_tmp.Path, TimeSpan.FromMinutes(1), "-step", "x", ":state", "start", ":status", "n/a");
         Assert.Equal(5, result.ExitCode);
         Assert.Contains("only inside a running test", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Items_SetTheToplevelLogCommentAndRollupPage()
+    {
+        var area = Area();
+        var result = await MegatestProcess.RunAsync(area, TimeSpan.FromMinutes(2), "-run", "-target", "linux", "-runname", "r1", "-testpatt", "itemized");
+        Assert.True(result.ExitCode == 0, result.ToString());
+
+        using var db = new AreaDb(Path.Combine(area, "megatest.db"));
+        var tests = db.Tests("r1");
+        Assert.Equal(("COMPLETED", "PASS", "item one says hi"), tests[("itemized", "one")]);
+        Assert.Equal(("COMPLETED", "PASS", "item two says hi"), tests[("itemized", "two")]);
+        Assert.Equal("toplog.html", db.Query("SELECT final_logf FROM tests WHERE testname = 'itemized' AND item_path = ''")[0][0]?.ToString());
+        Assert.True(File.Exists(Path.Combine(area, "links", "linux", "r1", "itemized", "megatest-rollup-itemized.html")));
+        var step = db.Query("SELECT s.status FROM test_steps s JOIN tests t ON t.id = s.test_id WHERE s.stepname = 'check'");
+        Assert.Equal(2, step.Count);
+        Assert.All(step, s => Assert.Equal("odd-status", s[0]?.ToString()));
     }
 }

@@ -20,6 +20,15 @@ public static class DaemonHost
     {
         ArgumentNullException.ThrowIfNull(args);
         var argv = Normalise(args.VerbArgs);
+        foreach (var word in argv.Where(w => w.StartsWith("--", StringComparison.Ordinal)))
+        {
+            var name = word.Split('=', 2)[0];
+            if (!DaemonSettings.SwitchMappings.ContainsKey(name))
+            {
+                throw new UsageException($"megatest {args.Verb}: unknown setting {name}; settings are " + string.Join(" ", DaemonSettings.SwitchMappings.Keys));
+            }
+        }
+
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
             DisableDefaults = true,

@@ -66,4 +66,8 @@ public sealed record LaunchTest : IPacket
     /// <summary>That run's comment.</summary>
     [Key(13)]
     public string WaiverComment { get; set; } = "";
+
+    /// <summary>Tests.id of the toplevel row when this is an item (0 otherwise); the test may set its log (-set-toplog).</summary>
+    [Key(14)]
+    public long ToplevelTestId { get; set; }
 }
