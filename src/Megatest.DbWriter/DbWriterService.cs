@@ -26,6 +26,7 @@ public sealed class DbWriterService : IDisposable
     private NetMQPoller? _poller;
     private Thread? _thread;
     private long _applied;
+    private long _duplicates;
 
     /// <summary>Creates the service; nothing opens until <see cref="Start"/>.</summary>
     public DbWriterService(DbWriterOptions options, ILogger? logger = null)
@@ -45,10 +46,19 @@ public sealed class DbWriterService : IDisposable
     /// <summary>Packets applied so far.</summary>
     public long Applied => Interlocked.Read(ref _applied);
 
+    /// <summary>Packets that arrived again after they had been applied (acknowledged, not applied twice).</summary>
+    public long Duplicates => Interlocked.Read(ref _duplicates);
+
     /// <summary>Opens the database, binds the sockets and starts the poller thread.</summary>
     public void Start()
     {
         _db = MegatestDatabase.Open(_options.DatabasePath, _options.Keys);
+        using (var purge = _db.BeginBatch())
+        {
+            purge.PurgeApplied(Now() - 86_400);
+            purge.Commit();
+        }
+
         _router = Endpoints.Configure(new RouterSocket());
         _pub = Endpoints.Configure(new PublisherSocket());
         Endpoint = Endpoints.Bind(_router, _options.Endpoint);
@@ -207,6 +217,16 @@ public sealed class DbWriterService : IDisposable
     private void Apply(WriteBatch tx, ReceivedPacket p, BatchOutcome outcome)
     {
         var now = Now();
+        // Packets that change rows are applied once: a repeat (its ack was lost, or the network duplicated it)
+        // is acknowledged again without touching anything, so an old status can never overwrite a newer one.
+        // Registrations are idempotent by themselves and answer with the rows.
+        if (p.Packet is StatusChange or Step or TestData or TestMetaUpdate or UpdateRun or DeleteTests && !tx.MarkApplied(p.Header.MessageId, now))
+        {
+            Interlocked.Increment(ref _duplicates);
+            outcome.Replies.Add((p, new Ack { Ok = true }));
+            return;
+        }
+
         switch (p.Packet)
         {
             case RegisterRun r:

@@ -36,6 +36,28 @@ public sealed class WriteBatch : IDisposable
         }
     }
 
+    private const string MarkAppliedSql =
+        "INSERT OR IGNORE INTO applied_packets (message_id, applied_at) VALUES (@id, @now)";
+
+    /// <summary>
+    /// Records that the packet <paramref name="messageId"/> is applied in this batch. False when it was applied
+    /// before: the caller then skips it, so a packet that arrives twice changes nothing.
+    /// </summary>
+    public bool MarkApplied(Guid messageId, long now)
+    {
+        ThrowIfCompleted();
+        return _commands.Execute(MarkAppliedSql, ("@id", messageId.ToByteArray()), ("@now", now)) == 1;
+    }
+
+    private const string PurgeAppliedSql = "DELETE FROM applied_packets WHERE applied_at < @before";
+
+    /// <summary>Forgets applied packets older than <paramref name="before"/> (epoch seconds); returns how many.</summary>
+    public int PurgeApplied(long before)
+    {
+        ThrowIfCompleted();
+        return _commands.Execute(PurgeAppliedSql, ("@before", before));
+    }
+
     private const string ReviveRunSql =
         "UPDATE runs SET state = 'new', status = 'n/a', owner = @owner, last_update = @now WHERE id = @id";
 

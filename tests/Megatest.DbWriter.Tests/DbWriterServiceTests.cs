@@ -1,0 +1,123 @@
+using Megatest.Protocol;
+using Megatest.Protocol.Transport;
+using Megatest.Storage;
+using Megatest.Testing;
+using NetMQ;
+using NetMQ.Sockets;
+
+namespace Megatest.DbWriter.Tests;
+
+/// <summary>The db writer over real loopback TCP and a real SQLite file: acks after commit, applies a repeated packet once.</summary>
+public sealed class DbWriterServiceTests : IDisposable
+{
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(10);
+    private readonly TempDir _tmp = new("dbwriter");
+    private readonly DbWriterService _service;
+    private readonly DealerSocket _client;
+    private readonly PacketStamp _stamp = new("test-client");
+
+    public DbWriterServiceTests()
+    {
+        _service = new DbWriterService(new DbWriterOptions { DatabasePath = Path.Combine(_tmp.Path, "megatest.db"), Keys = ["X"] });
+        _service.Start();
+        _client = Endpoints.Configure(new DealerSocket());
+        _client.Connect(_service.Endpoint);
+    }
+
+    public void Dispose()
+    {
+        _client.Dispose();
+        _service.Dispose();
+        NetMQConfig.Cleanup(block: false);
+        _tmp.Dispose();
+    }
+
+    private IPacket Exchange(PacketHeader header, IPacket packet)
+    {
+        _client.SendPacket(header, packet);
+        while (true)
+        {
+            Assert.True(_client.TryReceivePacket(false, s_timeout, out var received, out var error), "no reply within the time-out " + error);
+            if (received!.Header.CorrelationId == header.MessageId)
+            {
+                return received.Packet;
+            }
+        }
+    }
+
+    private IPacket Exchange(IPacket packet) => Exchange(_stamp.Next(packet.Code), packet);
+
+    private long RegisterOneTest()
+    {
+        var run = (RunRegistered)Exchange(new RegisterRun { KeyValues = ["v1"], RunName = "r1", Owner = "me" });
+        var rows = (TestsRegistered)Exchange(new RegisterTests { RunId = run.RunId, Tests = [new TestKey { TestName = "a", ItemPath = "" }] });
+        return Assert.Single(rows.Rows).Id;
+    }
+
+    [Fact]
+    public void RepeatedStatusPacket_IsAcknowledgedButAppliedOnce()
+    {
+        var id = RegisterOneTest();
+        var running = new StatusChange { TestId = id, State = "RUNNING", Status = "n/a" };
+        var runningHeader = _stamp.Next(running.Code);
+        Assert.True(((Ack)Exchange(runningHeader, running)).Ok);
+        Assert.True(((Ack)Exchange(new StatusChange { TestId = id, State = "COMPLETED", Status = "PASS" })).Ok);
+
+        // The first packet arrives again (its ack was lost and the agent sent it once more): nothing changes.
+        Assert.True(((Ack)Exchange(runningHeader, running)).Ok);
+
+        using var db = MegatestQueries.Open(Path.Combine(_tmp.Path, "megatest.db"));
+        var row = db.GetTest(id)!;
+        Assert.Equal(("COMPLETED", "PASS"), (row.State, row.Status));
+        Assert.Equal(1, _service.Duplicates);
+    }
+
+    [Fact]
+    public void StatusForAnUnknownTest_IsRefusedWithAReason()
+    {
+        var ack = (Ack)Exchange(new StatusChange { TestId = 4242, State = "RUNNING" });
+        Assert.False(ack.Ok);
+        Assert.Contains("4242", ack.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AckComesAfterCommit_AndTheChangeIsPublished()
+    {
+        using var sub = Endpoints.Configure(new SubscriberSocket());
+        sub.Connect(_service.PublishEndpoint);
+        sub.SubscribeToAnyTopic();
+        var token = Guid.NewGuid().ToString("N");
+        var live = false;
+        for (var i = 0; i < 100 && !live; i++)
+        {
+            Exchange(new SubscribeProbe { Token = token });
+            live = sub.TryReceivePacket(true, TimeSpan.FromMilliseconds(100), out var echo, out _) && echo!.Packet is ProbeEcho e && e.Token == token;
+        }
+
+        Assert.True(live, "the subscription never became live");
+        var id = RegisterOneTest();
+        Assert.True(((Ack)Exchange(new StatusChange { TestId = id, State = "COMPLETED", Status = "FAIL" })).Ok);
+
+        // Committed before the ack: a separate read-only connection sees it at once.
+        using (var db = MegatestQueries.Open(Path.Combine(_tmp.Path, "megatest.db")))
+        {
+            Assert.Equal("FAIL", db.GetTest(id)!.Status);
+        }
+
+        TestChanged? last = null;
+        while (sub.TryReceivePacket(true, TimeSpan.FromSeconds(2), out var received, out _))
+        {
+            if (received!.Packet is TestChanged changed)
+            {
+                last = changed;
+                if (changed.Row.Status == "FAIL")
+                {
+                    break;
+                }
+            }
+        }
+
+        Assert.NotNull(last);
+        Assert.Equal(("COMPLETED", "FAIL", "r1"), (last.Row.State, last.Row.Status, last.RunName));
+    }
+}
