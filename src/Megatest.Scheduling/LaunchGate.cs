@@ -33,6 +33,19 @@ public sealed class LaunchGate
         ArgumentNullException.ThrowIfNull(row);
         ArgumentNullException.ThrowIfNull(lowestLoad);
         ArgumentNullException.ThrowIfNull(runningAnywhere);
+        if (!Holds(plan, test, row, lowestLoad, runningAnywhere))
+        {
+            return false;
+        }
+
+        // A row held here is waiting for time, load or another run, not stalled: the coordinator must not
+        // give up on it as a row whose prerequisites can never be met.
+        plan.StallTicks = 0;
+        return true;
+    }
+
+    private bool Holds(RunPlan plan, PlannedTest test, RowState row, Func<(double Load, bool Idle)?> lowestLoad, Func<string, string, bool> runningAnywhere)
+    {
         var setup = plan.Area.Megatest;
         if (Number(setup.Get("setup", "launch-delay")) is { } delay && delay > 0
             && _lastLaunch != long.MinValue && _time.GetElapsedTime(_lastLaunch).TotalSeconds < delay)
@@ -45,7 +58,9 @@ public sealed class LaunchGate
             return true;
         }
 
-        return test.Mode.HasFlag(WaitMode.Exclusive) && runningAnywhere(test.Name, row.ItemPath);
+        // Exclusive looks at this coordinator's runs and at the database, where runs of other processes show.
+        return test.Mode.HasFlag(WaitMode.Exclusive)
+            && (runningAnywhere(test.Name, row.ItemPath) || plan.History.RunningInDatabase(test.Name, row.ItemPath));
     }
 
     /// <summary>Records a launch (for launch-delay).</summary>

@@ -85,9 +85,12 @@ public sealed class RunHistory : IDisposable
         return previous is { State: States.Completed, Status: Statuses.Waived } ? (previous.RunDir, previous.Comment) : null;
     }
 
+    /// <summary>True when the database shows the test or item LAUNCHED, REMOTEHOSTSTART or RUNNING in any run.</summary>
+    public bool RunningInDatabase(string testName, string itemPath) =>
+        File.Exists(_path) && Db.TestsInStates(s_running).Any(t => t.TestName == testName && t.ItemPath == itemPath);
+
     private bool RunningAnywhere(string testName, string itemPath, Func<string, string, bool> runningHere) =>
-        runningHere(testName, itemPath)
-        || (File.Exists(_path) && Db.TestsInStates(s_running).Any(t => t.TestName == testName && t.ItemPath == itemPath));
+        runningHere(testName, itemPath) || RunningInDatabase(testName, itemPath);
 
     /// <inheritdoc />
     public void Dispose() => _db?.Dispose();

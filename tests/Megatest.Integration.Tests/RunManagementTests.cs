@@ -50,7 +50,7 @@ public sealed class RunManagementTests : IDisposable
             Assert.Equal(6, db.Tests("example").Count);
         }
 
-        var unlock = await MegatestInputProcess.RunAsync(_area, s_timeout, "y\n", "-unlock", "-target", "%", "-runname", "%");
+        var unlock = await MegatestProcess.RunWithInputAsync(_area, s_timeout, "y\n", "-unlock", "-target", "%", "-runname", "%");
         Assert.True(unlock.ExitCode == 0, unlock.ToString());
 
         var unitDir = Path.Combine(_area, "links", "linux", "1.0", "example", "unit");

@@ -137,7 +137,7 @@ public sealed class UtilityCommandTests : IDisposable
     public async Task CreateAreaAndTest_Interactive_AnswersComeFromStdin()
     {
         var area = Path.Combine(_tmp.Path, "asked");
-        var created = await MegatestInputProcess.RunAsync(_tmp.Path, s_quick, $"{area}\n\nK1 K2\n\n\n", "-create-megatest-area");
+        var created = await MegatestProcess.RunWithInputAsync(_tmp.Path, s_quick, $"{area}\n\nK1 K2\n\n\n", "-create-megatest-area");
         Assert.True(created.ExitCode == 0, created.ToString());
         Assert.Contains("Keys", created.Stdout, StringComparison.Ordinal);
         var config = File.ReadAllText(Path.Combine(area, "megatest.config"));
@@ -149,7 +149,7 @@ public sealed class UtilityCommandTests : IDisposable
         var answers = "checks the widget\nnothing\n5\nbuild\necho hi\nverify\n\n\nSIZE a b\nMODE fast\n\n";
         Directory.CreateDirectory(Path.Combine(area, "tests", "nothing"));
         File.WriteAllText(Path.Combine(area, "tests", "nothing", "testconfig"), "[ezsteps]\nx echo x\n");
-        var test = await MegatestInputProcess.RunAsync(area, s_quick, answers, "-create-test", "widget");
+        var test = await MegatestProcess.RunWithInputAsync(area, s_quick, answers, "-create-test", "widget");
         Assert.True(test.ExitCode == 0, test.ToString());
         var testconfig = File.ReadAllText(Path.Combine(area, "tests", "widget", "testconfig"));
         Assert.Contains("[ezsteps]\nbuild echo hi\nverify ./verify.sh\n", testconfig, StringComparison.Ordinal);
@@ -160,7 +160,7 @@ public sealed class UtilityCommandTests : IDisposable
         Assert.True((File.GetUnixFileMode(stub) & UnixFileMode.UserExecute) != 0);
 
         // A flag skips its question: only the step and item questions are asked here.
-        var partial = await MegatestInputProcess.RunAsync(area, s_quick, "only\necho only\n\n\n",
+        var partial = await MegatestProcess.RunWithInputAsync(area, s_quick, "only\necho only\n\n\n",
             "-create-test", "partial", "-description", "d", "-waiton", "", "-priority", "");
         Assert.True(partial.ExitCode == 0, partial.ToString());
         Assert.DoesNotContain("Description", partial.Stdout, StringComparison.Ordinal);

@@ -20,7 +20,15 @@ public static class MegatestProcess
         await RunFileAsync(Executable, workingDirectory, timeout, null, args).ConfigureAwait(false);
 
     /// <summary>Runs any program; PWD is set to the working directory as a shell would.</summary>
-    public static async Task<ProcessResult> RunFileAsync(string file, string workingDirectory, TimeSpan timeout, IReadOnlyDictionary<string, string>? env, params string[] args)
+    public static Task<ProcessResult> RunFileAsync(string file, string workingDirectory, TimeSpan timeout, IReadOnlyDictionary<string, string>? env, params string[] args) =>
+        RunWithInputAsync(file, workingDirectory, timeout, null, env, args);
+
+    /// <summary>Runs megatest with <paramref name="stdin"/> typed on its input (then end of input).</summary>
+    public static Task<ProcessResult> RunWithInputAsync(string workingDirectory, TimeSpan timeout, string stdin, params string[] args) =>
+        RunWithInputAsync(Executable, workingDirectory, timeout, stdin, null, args);
+
+    /// <summary>Runs any program, typing <paramref name="stdin"/> (when given) on its input before closing it; PWD is the working directory, MT_* variables are removed.</summary>
+    public static async Task<ProcessResult> RunWithInputAsync(string file, string workingDirectory, TimeSpan timeout, string? stdin, IReadOnlyDictionary<string, string>? env, params string[] args)
     {
         var psi = new ProcessStartInfo(file)
         {
@@ -50,7 +58,6 @@ public static class MegatestProcess
         }
 
         using var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start " + file);
-        p.StandardInput.Close();
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();
         p.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (stdout) { stdout.AppendLine(e.Data); } } };
@@ -60,6 +67,21 @@ public static class MegatestProcess
         using var cts = new CancellationTokenSource(timeout);
         try
         {
+            try
+            {
+                if (stdin is not null)
+                {
+                    await p.StandardInput.WriteAsync(stdin.AsMemory(), cts.Token).ConfigureAwait(false);
+                    await p.StandardInput.FlushAsync(cts.Token).ConfigureAwait(false);
+                }
+
+                p.StandardInput.Close();
+            }
+            catch (IOException)
+            {
+                // The program exited without reading all of its input; its exit code tells the rest.
+            }
+
             await p.WaitForExitAsync(cts.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)

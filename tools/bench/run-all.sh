@@ -21,6 +21,22 @@ echo "building (Release)..." >&2
 dotnet build -c Release -nologo -v q "$HERE/Megatest.Bench.slnx" >&2 || { echo "build failed" >&2; exit 1; }
 export NO_BUILD=1   # every run.sh below skips its own build
 
+# Other builds in the same tree have been seen to leave Debug-compiled (unoptimized) Megatest assemblies in these
+# Release folders. Before every section, check each Megatest assembly's DebuggableAttribute and put the Release
+# build of any unoptimized one back from src/NAME/bin/Release.
+is_debug() { LC_ALL=C grep -q -aP '\x01\x00\x07\x01\x00\x00\x00\x00' "$1"; }  # DebuggingModes 0x107: optimizations disabled
+ensure_release() {
+  local f name src fixed=0
+  for f in "$ROOT"/src/Megatest.Cli/bin/Release/net10.0/Megatest.*.dll "$ROOT"/src/Megatest.LogPro.Cli/bin/Release/net10.0/Megatest.*.dll "$HERE"/*/bin/Release/net10.0/Megatest.*.dll; do
+    [ -f "$f" ] && is_debug "$f" || continue
+    name="$(basename "$f" .dll)"
+    src="$ROOT/src/$name/bin/Release/net10.0/$name.dll"
+    if [ -f "$src" ] && ! is_debug "$src"; then cp -p "$src" "$f"; fixed=$((fixed + 1)); else echo "WARNING: $f is an unoptimized build" >&2; ASSEMBLY_NOTE=" **Warning: unoptimized (Debug) assembly in use: ${f#$ROOT/}.**"; fi
+  done
+  [ "$fixed" = 0 ] || echo "replaced $fixed unoptimized Megatest assemblies by their Release builds" >&2
+}
+ASSEMBLY_NOTE=""
+
 MODEL="$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')"
 COMMIT="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 DIRTY="$(git -C "$ROOT" status --porcelain 2>/dev/null | grep -q . && echo ' (with uncommitted changes)' || true)"
@@ -33,6 +49,7 @@ START=$(date +%s)
   echo "- Machine: $(nproc) cores, ${MODEL}, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM, $(. /etc/os-release 2>/dev/null; echo "${PRETTY_NAME:-Linux}"), .NET $(dotnet --version)"
   echo "- Every benchmark measures its baseline in the same run, alternating with ours, and reports medians and the ratio ours/baseline"
   echo "  (for rates, higher is better; for latencies and times, lower is better)."
+  echo "- Release builds; before each section every Megatest assembly the benchmarks load is checked to be an optimized build."
   echo "- The machine is shared: each section gives the load average before it ran. Absolute figures move with the load; the ratios less so."
   echo
 } > "$OUT"
@@ -40,6 +57,7 @@ START=$(date +%s)
 FAILED=0
 section() { # section TITLE COMMAND...
   local title="$1"; shift
+  ensure_release
   local load; load="$(cut -d' ' -f1-3 /proc/loadavg)"
   echo "=== $title: $*" >&2
   local t0=$(date +%s)
@@ -47,7 +65,7 @@ section() { # section TITLE COMMAND...
   {
     echo "## $title"
     echo
-    echo "Command: \`${*#$ROOT/}\` (load average before: ${load}; took $(( $(date +%s) - t0 )) s)"
+    echo "Command: \`${*#$ROOT/}\` (load average before: ${load}; took $(( $(date +%s) - t0 )) s)${ASSEMBLY_NOTE}"
     echo
     # Demote headings of fragments that bring their own.
     sed 's/^# /### /' "$TMP"
