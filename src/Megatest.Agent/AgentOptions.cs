@@ -32,4 +32,13 @@ public sealed class AgentOptions
 
     /// <summary>How long an unacknowledged status packet waits before it is sent again.</summary>
     public TimeSpan ResendAfter { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Exit when nothing has run for this long (<c>--idle-exit SECONDS</c>; null: never).</summary>
+    public TimeSpan? IdleExit { get; init; }
+
+    /// <summary>Take this many tests, then exit once they ended (<c>--max-tests N</c>; 0: no limit). A one-job-per-test Slurm job runs an agent with 1.</summary>
+    public int MaxTests { get; init; }
+
+    /// <summary>Slurm job the agent runs in (default: <c>SLURM_JOB_ID</c>); recorded with each test as test_data slurm/jobid.</summary>
+    public string? SlurmJobId { get; init; } = Environment.GetEnvironmentVariable("SLURM_JOB_ID") is { Length: > 0 } id ? id : null;
 }

@@ -30,6 +30,9 @@ public sealed class AgentService : IDisposable, IStatusSink
     private NetMQTimer? _timer;
     private Thread? _thread;
     private long _lastHeard = Environment.TickCount64;
+    private long _lastBusy = Environment.TickCount64;
+    private int _started;
+    private readonly CancellationTokenSource _retired = new();
 
     /// <summary>Creates the agent; nothing connects until <see cref="Start"/>.</summary>
     public AgentService(AgentOptions options, ILogger? logger = null)
@@ -45,6 +48,9 @@ public sealed class AgentService : IDisposable, IStatusSink
 
     /// <summary>Tests running now.</summary>
     public int RunningCount => _running.Count;
+
+    /// <summary>Cancelled when the agent has retired by itself (<see cref="AgentOptions.IdleExit"/>, <see cref="AgentOptions.MaxTests"/>): its host should stop.</summary>
+    public CancellationToken Retired => _retired.Token;
 
     /// <summary>Connects, binds the in-test endpoint, registers and starts the poller thread.</summary>
     public void Start()
@@ -123,6 +129,7 @@ public sealed class AgentService : IDisposable, IStatusSink
         _db?.Dispose();
         _inTest?.Dispose();
         _work.Dispose();
+        _retired.Dispose();
         _poller = null;
     }
 
@@ -173,6 +180,22 @@ public sealed class AgentService : IDisposable, IStatusSink
             SendHello();
             Interlocked.Exchange(ref _lastHeard, now);
         }
+
+        if (_options.IdleExit is { } idle && _running.IsEmpty && now - _lastBusy > idle.TotalMilliseconds)
+        {
+            Retire($"idle for {idle.TotalSeconds:0.#} s");
+        }
+    }
+
+    private void Retire(string reason)
+    {
+        // The goodbye goes before anything else so the coordinator places nothing more here.
+        if (!_retired.IsCancellationRequested)
+        {
+            _logger.LogInformation("agent {Agent} retires: {Reason}", _options.AgentId, reason);
+            _coordinator!.SendPacket(_stamp, new AgentBye { Reason = reason });
+            _retired.Cancel();
+        }
     }
 
     private void DrainCoordinator()
@@ -217,10 +240,24 @@ public sealed class AgentService : IDisposable, IStatusSink
             return;
         }
 
+        if (_retired.IsCancellationRequested || (_options.MaxTests > 0 && _started >= _options.MaxTests && !_running.ContainsKey(launch.TestId)))
+        {
+            // Placed while the goodbye was on its way: the coordinator ends it INCOMPLETE and runs it again elsewhere.
+            _logger.LogWarning("agent {Agent} is retiring: test {Test}/{Item} not started", _options.AgentId, launch.TestName, launch.ItemPath);
+            return;
+        }
+
         var exec = new TestExecution(launch, this, _areas, _options.MegatestExecutable, InTestEndpoint, _logger);
         if (!_running.TryAdd(launch.TestId, exec))
         {
             return; // already running here: a repeated launch
+        }
+
+        _started++;
+        _lastBusy = Environment.TickCount64;
+        if (_options.SlurmJobId is { } job)
+        {
+            _ = SendAsync(new TestData { TestId = launch.TestId, Rows = [new TestDataItem { Category = "slurm", Variable = "jobid", Value = job }] });
         }
 
         var thread = new Thread(() =>
@@ -237,7 +274,15 @@ public sealed class AgentService : IDisposable, IStatusSink
             }
 
             _running.TryRemove(launch.TestId, out _);
-            _work.Enqueue(() => _coordinator!.SendPacket(_stamp, ended));
+            _work.Enqueue(() =>
+            {
+                _coordinator!.SendPacket(_stamp, ended);
+                _lastBusy = Environment.TickCount64;
+                if (_options.MaxTests > 0 && _started >= _options.MaxTests && _running.IsEmpty)
+                {
+                    Retire($"ran its {_options.MaxTests} tests");
+                }
+            });
         })
         { IsBackground = true, Name = $"test {launch.TestName}/{launch.ItemPath}" };
         thread.Start();

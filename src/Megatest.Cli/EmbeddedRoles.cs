@@ -15,7 +15,7 @@ public sealed class EmbeddedRoles : IDisposable
 {
     private readonly DbWriterService _db;
     private readonly CoordinatorService _coordinator;
-    private readonly AgentService _agent;
+    private readonly AgentService? _agent;
 
     /// <summary>Starts the three roles for <paramref name="area"/>.</summary>
     public EmbeddedRoles(AreaConfig area, ILoggerFactory logs)
@@ -31,6 +31,12 @@ public sealed class EmbeddedRoles : IDisposable
             DbWriterPublishEndpoint = _db.PublishEndpoint,
         }, logs.CreateLogger("coordinator"));
         _coordinator.Start();
+        if (SlurmSettings.IsSelected(area.Megatest))
+        {
+            // [jobtools] launcher slurm: the coordinator's Slurm jobs bring the agents; no local one.
+            return;
+        }
+
         _agent = new AgentService(new AgentOptions
         {
             CoordinatorEndpoint = _coordinator.Endpoint,
@@ -49,7 +55,7 @@ public sealed class EmbeddedRoles : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        _agent.Dispose();
+        _agent?.Dispose();
         _coordinator.Dispose();
         _db.Dispose();
         NetMQConfig.Cleanup(block: false);

@@ -42,6 +42,7 @@ public sealed class CoordinatorService : IDisposable
     private NetMQTimer? _agentTimer;
     private Thread? _thread;
     private readonly LaunchGate _gate = new();
+    private readonly SlurmAgentPool _slurm;
     private bool _subscribed;
 
     /// <summary>Creates the coordinator; nothing binds until <see cref="Start"/>.</summary>
@@ -51,6 +52,7 @@ public sealed class CoordinatorService : IDisposable
         _options = options;
         _logger = logger ?? NullLogger.Instance;
         _stamp = new PacketStamp(options.SenderId);
+        _slurm = new SlurmAgentPool(options.DbWriterEndpoint, _logger);
     }
 
     /// <summary>The bound ROUTER endpoint (after Start).</summary>
@@ -135,6 +137,7 @@ public sealed class CoordinatorService : IDisposable
         _db?.Dispose();
         _sub?.Dispose();
         _work.Dispose();
+        _slurm.Dispose();
         _poller = null;
     }
 
@@ -612,6 +615,7 @@ public sealed class CoordinatorService : IDisposable
             }
         }
 
+        _slurm.Tick(Endpoint, _plans.Values, _agents.Values); // [jobtools] launcher slurm: keeps agent jobs submitted
         ScheduleAll();
     }
 

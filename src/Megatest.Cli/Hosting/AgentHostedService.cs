@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace Megatest.Cli.Hosting;
 
 /// <summary>`megatest agent`: runs an <see cref="AgentService"/> for the host's lifetime; stopping kills its running tests.</summary>
-public sealed class AgentHostedService(AgentOptions options, ILoggerFactory logs) : IHostedService, IDisposable
+public sealed class AgentHostedService(AgentOptions options, ILoggerFactory logs, IHostApplicationLifetime lifetime) : IHostedService, IDisposable
 {
     private readonly ILogger _logger = logs.CreateLogger("agent");
     private readonly AgentService _service = new(options, logs.CreateLogger("agent"));
@@ -14,6 +14,8 @@ public sealed class AgentHostedService(AgentOptions options, ILoggerFactory logs
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _service.Start();
+        // --idle-exit / --max-tests: the agent retires by itself and the process ends.
+        _service.Retired.Register(lifetime.StopApplication);
         ReadyLine.Print("agent", $"{options.AgentId} in-test {_service.InTestEndpoint} coordinator {options.CoordinatorEndpoint}");
         return Task.CompletedTask;
     }

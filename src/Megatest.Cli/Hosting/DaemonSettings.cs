@@ -33,6 +33,12 @@ public sealed class DaemonSettings
     /// <summary>Agent: where test processes reach it (default tcp://127.0.0.1:0).</summary>
     public string? InTest { get; set; }
 
+    /// <summary>Agent: exit after this many seconds with nothing to run (Slurm agent jobs).</summary>
+    public double? IdleExit { get; set; }
+
+    /// <summary>Agent: take this many tests, then exit (one Slurm job per test uses 1).</summary>
+    public int? MaxTests { get; set; }
+
     /// <summary>Coordinator: seconds of silence after which an agent is dropped (default 10).</summary>
     public double? AgentTimeout { get; set; }
 
@@ -58,6 +64,8 @@ public sealed class DaemonSettings
         ["--agent-id"] = nameof(AgentId),
         ["--in-test"] = nameof(InTest),
         ["--agent-timeout"] = nameof(AgentTimeout),
+        ["--idle-exit"] = nameof(IdleExit),
+        ["--max-tests"] = nameof(MaxTests),
         ["--heartbeat"] = nameof(Heartbeat),
         ["--log-format"] = nameof(LogFormat),
         ["--once"] = nameof(Once),

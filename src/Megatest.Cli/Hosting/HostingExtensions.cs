@@ -58,6 +58,8 @@ public static class HostingExtensions
             Labels = settings.LabelList(),
             Host = host,
             AgentId = settings.AgentId is { Length: > 0 } id ? id : $"{host}-{Environment.ProcessId}",
+            IdleExit = settings.IdleExit is > 0 and var idle ? TimeSpan.FromSeconds(idle) : null,
+            MaxTests = settings.MaxTests is > 0 and var max ? max : 0,
         });
         services.AddHostedService<AgentHostedService>();
         return services;
