@@ -156,7 +156,7 @@ public sealed class AgentService : IDisposable, IStatusSink
             AgentId = _options.AgentId,
             Host = _options.Host,
             Slots = _options.Slots,
-            Labels = [.. _options.Labels],
+            Labels = _options.MaxTests > 0 ? [.. _options.Labels, "max-tests:" + _options.MaxTests.ToString(System.Globalization.CultureInfo.InvariantCulture)] : [.. _options.Labels],
             MinVersion = ProtocolVersion.MinSupported,
             MaxVersion = ProtocolVersion.Current,
             InTestEndpoint = InTestEndpoint,
@@ -244,6 +244,13 @@ public sealed class AgentService : IDisposable, IStatusSink
         {
             // Placed while the goodbye was on its way: the coordinator ends it INCOMPLETE and runs it again elsewhere.
             _logger.LogWarning("agent {Agent} is retiring: test {Test}/{Item} not started", _options.AgentId, launch.TestName, launch.ItemPath);
+            return;
+        }
+
+        if ((Megatest.Core.PathSafety.TestNameProblem(launch.TestName) ?? Megatest.Core.PathSafety.ItemPathProblem(launch.ItemPath)) is { } unsafePath)
+        {
+            _logger.LogWarning("refused a launch: {Problem}", unsafePath);
+            _coordinator!.SendPacket(_stamp, new TestEnded { RunId = launch.RunId, TestId = launch.TestId, State = "NOT_STARTED", Status = "n/a", ExitCode = -2 });
             return;
         }
 

@@ -17,6 +17,7 @@ public static class Help
         Daemons (settings: [services], MEGATEST_NAME, --name value; stop with SIGTERM):
           megatest dbwriter | coordinator [--agent-timeout S]
           megatest agent [--slots N] [--labels HOSTTYPES] [--coordinator EP --dbwriter EP]
+               [--idle-exit S] [--max-tests N]   (exit when idle for S seconds / after N tests: Slurm jobs)
           megatest monitor [-target PATT] [-runname PATT] [-testpatt PATT] [-dumpmode json] [--once]
         Queries:
           -list-runs RUNPATT [-target PATT] [-testpatt PATT] [-state S] [-status X] [-dumpmode json]

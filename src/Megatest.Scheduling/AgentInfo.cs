@@ -33,6 +33,19 @@ public sealed class AgentInfo
     /// <summary>Slots promised to launches decided but not yet carried out.</summary>
     public int Reserved { get; set; }
 
-    /// <summary>Slots neither running nor promised.</summary>
-    public int Available => Free - Reserved;
+    /// <summary>Tests launched on it since it registered.</summary>
+    public int Taken { get; set; }
+
+    /// <summary>
+    /// Most tests it takes in its life, from a label <c>max-tests:N</c> (a one-shot agent of a one-job-per-test
+    /// Slurm job says <c>max-tests:1</c>); 0 means no limit.
+    /// </summary>
+    public int MaxTests => Labels.Select(l => l.StartsWith(MaxTestsLabel, StringComparison.Ordinal)
+        && int.TryParse(l.AsSpan(MaxTestsLabel.Length), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0).FirstOrDefault(n => n > 0);
+
+    /// <summary>Prefix of the label that limits how many tests an agent takes.</summary>
+    public const string MaxTestsLabel = "max-tests:";
+
+    /// <summary>Slots neither running nor promised (none once a limited agent has taken or been promised its tests).</summary>
+    public int Available => MaxTests > 0 && Taken + Reserved >= MaxTests ? 0 : Free - Reserved;
 }

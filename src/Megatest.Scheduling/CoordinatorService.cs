@@ -780,6 +780,7 @@ public sealed class CoordinatorService : IDisposable
         _gate.Launched();
         plan.InFlight.Add(id);
         agent.Running.Add(id);
+        agent.Taken++;
         _placement[id] = agent;
         _groupOf[id] = launch.Test.JobGroup;
         var packet = new LaunchTest

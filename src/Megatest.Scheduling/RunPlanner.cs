@@ -178,6 +178,11 @@ public static class RunPlanner
 
         var priority = int.TryParse(tc.Get("requirements", "priority")?.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var p) ? p : 0;
         var items = ItemExpander.Expand(tc.Section("items"), tc.Section("itemstable"));
+        if (items?.Select(i => PathSafety.ItemPathProblem(i.Path)).FirstOrDefault(p => p is not null) is { } bad)
+        {
+            var where = Where(tc, tc.HasSection("items") ? "items" : "itemstable", (tc.Section("items").Count > 0 ? tc.Section("items") : tc.Section("itemstable"))[0].Key);
+            throw new PlanException($"{where}test {name}: {bad}; item values become directories and must stay inside the run directory");
+        }
         var limit = DurationSpec.ParseSeconds(tc.Get("requirements", "runtimelim") ?? area.Megatest.Get("setup", "runtimelim")) ?? 0;
         var group = tc.Get("test_meta", "jobgroup")?.Trim();
         return new PlannedTest

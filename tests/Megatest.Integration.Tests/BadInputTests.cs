@@ -98,4 +98,16 @@ public sealed class BadInputTests : IDisposable
         AssertOneClearError(result, "Unrecognised arguments: -bogus");
         AssertNothingWritten(area);
     }
+
+    [Fact]
+    public async Task Run_FailsClearly_WhenAnItemWouldLeaveTheRunDirectory()
+    {
+        var area = Mintest();
+        var testconfig = Path.Combine(area, "tests", "b", "testconfig");
+        File.AppendAllText(testconfig, "\n[items]\nWHERE ../../../escaped\n");
+        var result = await MegatestProcess.RunAsync(area, s_timeout, "-run", "-target", "v1.0", "-runname", "r1", "-testpatt", "%");
+        AssertOneClearError(result, "item path '../../../escaped' has an empty, '.' or '..' part");
+        AssertNothingWritten(area);
+        Assert.False(Directory.Exists(Path.Combine(_tmp.Path, "escaped")));
+    }
 }

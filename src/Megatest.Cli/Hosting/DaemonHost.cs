@@ -25,7 +25,7 @@ public static class DaemonHost
             var name = word.Split('=', 2)[0];
             if (!DaemonSettings.SwitchMappings.ContainsKey(name))
             {
-                throw new UsageException($"megatest {args.Verb}: unknown setting {name}; settings are " + string.Join(" ", DaemonSettings.SwitchMappings.Keys));
+                throw new UsageException($"{args.Verb}: unknown setting {name}; settings are " + string.Join(" ", DaemonSettings.SwitchMappings.Keys));
             }
         }
 
