@@ -37,7 +37,7 @@ public sealed class AgentLivenessTests : IDisposable
         // reruns 0: a test the system failed is not tried again, so the run ends with it INCOMPLETE.
         var area = ScratchArea.Create(Path.Combine(_tmp.Path, "area"), "[setup]\nreruns 0\n",
             ("sleeper", [("testconfig", "[ezsteps]\nnap bash nap.sh\n"), ("nap.sh", "sleep 600 &\necho $$ $! > pids\nwait\n")]));
-        using var site = await DaemonSite.StartAsync(area);
+        using var site = await DaemonSite.StartAsync(area, agentTimeoutSeconds: 4);
         var agent = await site.AddAgentAsync("doomed", slots: 1);
         using var run = DaemonProcess.StartMegatest("run", area, null, "-run", "-target", "k1", "-runname", "lost", "-testpatt", "%");
         var pidFile = Path.Combine(area, "links", "k1", "lost", "sleeper", "pids");

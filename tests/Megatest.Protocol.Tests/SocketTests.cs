@@ -147,4 +147,19 @@ public sealed class SocketTests : IDisposable
         Assert.Equal("run/7/test/t", Encoding.UTF8.GetString(changed!.Routing!));
         Assert.Equal("t", Assert.IsType<TestChanged>(changed.Packet).Row.TestName);
     }
+
+    [Fact]
+    public void OversizedFrame_IsDroppedAtTheSocket_AndOtherPeersCarryOn()
+    {
+        // A frame larger than any packet can be: the server drops that peer's connection instead of buffering it.
+        _dealer.SendMultipartMessage(new NetMQMessage([new byte[16], new byte[PacketCodec.MaxBodyBytes + PacketCodec.MaxHeaderBytes + 1]]));
+        NetMQMessage? raw = null;
+        Assert.False(_router.TryReceiveMultipartMessage(TimeSpan.FromSeconds(1), ref raw), "the oversized message must not arrive");
+
+        using var other = Endpoints.Configure(new DealerSocket());
+        other.Connect(_router.Options.LastEndpoint!);
+        var sent = other.SendPacket(new PacketStamp("other"), new Ack { Ok = true });
+        Assert.True(_router.TryReceivePacket(hasRouting: true, s_timeout, out var received, out var error), error?.ToString() ?? "timed out");
+        Assert.Equal(sent.MessageId, received!.Header.MessageId);
+    }
 }

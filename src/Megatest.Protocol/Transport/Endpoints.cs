@@ -27,6 +27,8 @@ public static class Endpoints
     {
         ArgumentNullException.ThrowIfNull(socket);
         socket.Options.Linger = TimeSpan.Zero;
+        // A peer that sends a bigger frame than any packet can be is disconnected before the frame is buffered.
+        socket.Options.MaxMsgSize = PacketCodec.MaxBodyBytes + PacketCodec.MaxHeaderBytes;
         socket.Options.SendHighWatermark = 1_000_000;
         socket.Options.ReceiveHighWatermark = 1_000_000;
         return socket;
