@@ -33,6 +33,9 @@ public sealed class AgentOptions
     /// <summary>How long an unacknowledged status packet waits before it is sent again.</summary>
     public TimeSpan ResendAfter { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Where the agent journals status packets until they are acknowledged (null: no journal, as in the embedded default).</summary>
+    public string? JournalDirectory { get; init; }
+
     /// <summary>Exit when nothing has run for this long (<c>--idle-exit SECONDS</c>; null: never).</summary>
     public TimeSpan? IdleExit { get; init; }
 

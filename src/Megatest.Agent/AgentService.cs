@@ -27,6 +27,7 @@ public sealed class AgentService : IDisposable, IStatusSink
     private DealerSocket? _db;
     private RouterSocket? _inTest;
     private NetMQPoller? _poller;
+    private StatusJournal? _journal;
     private NetMQTimer? _timer;
     private Thread? _thread;
     private long _lastHeard = Environment.TickCount64;
@@ -62,6 +63,10 @@ public sealed class AgentService : IDisposable, IStatusSink
         _db.Connect(_options.DbWriterEndpoint);
         _inTest = Endpoints.Configure(new RouterSocket());
         InTestEndpoint = Endpoints.Bind(_inTest, _options.InTestEndpoint);
+        if (_options.JournalDirectory is { } journalDirectory)
+        {
+            _work.Enqueue(() => ResendJournal(journalDirectory));
+        }
         _coordinator.ReceiveReady += (_, _) => DrainCoordinator();
         _db.ReceiveReady += (_, _) => DrainDb();
         _inTest.ReceiveReady += (_, _) => DrainInTest();
@@ -129,6 +134,7 @@ public sealed class AgentService : IDisposable, IStatusSink
         _db?.Dispose();
         _inTest?.Dispose();
         _work.Dispose();
+        _journal?.Dispose();
         _retired.Dispose();
         _poller = null;
     }
@@ -142,11 +148,31 @@ public sealed class AgentService : IDisposable, IStatusSink
         var tcs = new TaskCompletionSource<Ack>(TaskCreationOptions.RunContinuationsAsynchronously);
         _work.Enqueue(() =>
         {
-            var header = _stamp.Next(packet.Code);
-            _pending[header.MessageId] = new Pending(header, packet, tcs, Environment.TickCount64);
-            _db!.SendPacket(header, packet);
+            Track(_stamp.Next(packet.Code), packet, tcs);
         });
         return tcs.Task;
+    }
+
+    private void Track(PacketHeader header, IPacket packet, TaskCompletionSource<Ack> completion)
+    {
+        _journal?.Written(header, packet); // on disk before it leaves: an agent that dies sends it again when it restarts
+        _pending[header.MessageId] = new Pending(header, packet, completion, Environment.TickCount64);
+        _db!.SendPacket(header, packet);
+    }
+
+    private void ResendJournal(string directory)
+    {
+        var orphans = StatusJournal.TakeOrphans(directory);
+        _journal = new StatusJournal(Path.Combine(directory, $"{_options.AgentId}-{Guid.NewGuid():N}.journal"));
+        foreach (var (header, packet) in orphans)
+        {
+            Track(header, packet, new TaskCompletionSource<Ack>(TaskCreationOptions.RunContinuationsAsynchronously));
+        }
+
+        if (orphans.Count > 0)
+        {
+            _logger.LogInformation("agent {Agent} sends {Count} status packets again that an earlier run never saw acknowledged", _options.AgentId, orphans.Count);
+        }
     }
 
     private void SendHello()
@@ -307,6 +333,7 @@ public sealed class AgentService : IDisposable, IStatusSink
 
             if (received.Header.CorrelationId is { } corr && _pending.Remove(corr, out var pending))
             {
+                _journal?.Acknowledged(corr);
                 var ack = received.Packet as Ack ?? new Ack { Ok = true };
                 if (!ack.Ok)
                 {

@@ -60,7 +60,7 @@ public sealed class LaunchGate
 
         // Exclusive looks at this coordinator's runs and at the database, where runs of other processes show.
         return test.Mode.HasFlag(WaitMode.Exclusive)
-            && (runningAnywhere(test.Name, row.ItemPath) || (false && plan.History.RunningInDatabase(test.Name, row.ItemPath)));
+            && (runningAnywhere(test.Name, row.ItemPath) || plan.History.RunningInDatabase(test.Name, row.ItemPath));
     }
 
     /// <summary>Records a launch (for launch-delay).</summary>

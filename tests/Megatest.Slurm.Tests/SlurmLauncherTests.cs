@@ -124,7 +124,10 @@ public sealed class SlurmLauncherTests : IDisposable
             victim = running.Select(t => JobIds(db, "r1", t).FirstOrDefault()).FirstOrDefault(j => j is not null);
             return victim is not null;
         }, s_timeout, "a test RUNNING in an agent job" + SlurmCluster.JobLogs(_tmp.Path));
-        Assert.False(run.IsCompleted, "the run ended before an agent job could be cancelled: " + run.Result);
+        if (run.IsCompleted)
+        {
+            Assert.Fail("the run ended before an agent job could be cancelled: " + await run);
+        }
 
         List<string> hit;
         using (var db = new AreaDb(dbPath))
