@@ -15,6 +15,13 @@ public static class Shell
         return (result.ExitCode, JoinLines(result.Stdout));
     }
 
+    /// <summary>Runs <paramref name="command"/>; returns its exit code and its stdout exactly as printed (for pages and files).</summary>
+    public static (int ExitCode, string Output) RunVerbatim(string command, EnvironmentScope env, string workingDirectory)
+    {
+        var result = RunRaw(command, env, workingDirectory, captureOutput: true);
+        return (result.ExitCode, result.Stdout);
+    }
+
     /// <summary>Newlines become single spaces; the end is trimmed.</summary>
     internal static string JoinLines(string text) =>
         text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\n', ' ').TrimEnd();

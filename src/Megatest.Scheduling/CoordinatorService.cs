@@ -42,6 +42,7 @@ public sealed class CoordinatorService : IDisposable
     private NetMQTimer? _agentTimer;
     private Thread? _thread;
     private readonly LaunchGate _gate = new();
+    private readonly RateLimiter _controlRate = new(perSecond: 50, burst: 200);
     private readonly SlurmAgentPool _slurm;
     private bool _subscribed;
 
@@ -187,6 +188,12 @@ public sealed class CoordinatorService : IDisposable
         if (_agents.TryGetValue(key, out var known))
         {
             known.LastSeen = Environment.TickCount64;
+        }
+
+        if (p.Packet.Code >= PacketCode.RunRequest && !_controlRate.TryTake(key))
+        {
+            Reply(p, new ControlAck { Accepted = false, Reason = $"rate limit: at most {_controlRate.PerSecond:0} control packets a second (bursts of {_controlRate.Burst}) from one client" });
+            return;
         }
 
         switch (p.Packet)

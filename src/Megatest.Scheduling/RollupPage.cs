@@ -27,7 +27,7 @@ public static class RollupPage
         var path = Path.Combine(testDir, FileName(testName));
         if (area.Megatest.Get("testrollup", testName) is { } script)
         {
-            var (_, output) = Shell.Run(script, area.Environment, testDir);
+            var (_, output) = Shell.RunVerbatim(script, area.Environment, testDir);
             File.WriteAllText(path, output);
             return;
         }

@@ -119,10 +119,17 @@ public sealed class SlurmLauncherTests : IDisposable
                 return run.IsCompleted;
             }
 
-            using var db = new AreaDb(dbPath);
-            var running = db.Tests("r1").Where(t => t.Value.State == "RUNNING").Select(t => t.Key.Test).ToList();
-            victim = running.Select(t => JobIds(db, "r1", t).FirstOrDefault()).FirstOrDefault(j => j is not null);
-            return victim is not null;
+            try
+            {
+                using var db = new AreaDb(dbPath);
+                var running = db.Tests("r1").Where(t => t.Value.State == "RUNNING").Select(t => t.Key.Test).ToList();
+                victim = running.Select(t => JobIds(db, "r1", t).FirstOrDefault()).FirstOrDefault(j => j is not null);
+                return victim is not null;
+            }
+            catch (Microsoft.Data.Sqlite.SqliteException)
+            {
+                return false; // the db writer is still creating the schema
+            }
         }, s_timeout, "a test RUNNING in an agent job" + SlurmCluster.JobLogs(_tmp.Path));
         if (run.IsCompleted)
         {
