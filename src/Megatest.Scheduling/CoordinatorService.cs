@@ -590,7 +590,8 @@ public sealed class CoordinatorService : IDisposable
     {
         foreach (var plan in _plans.Values.Where(p => p.Ready && !p.Ended).ToList())
         {
-            if (plan.InFlight.Count > 0 || plan.OutstandingRequests > 0 || Scheduler.IsComplete(plan))
+            // Tests of other runs in flight can free what this run waits for (slots, job groups, exclusive).
+            if (plan.InFlight.Count > 0 || _placement.Count > 0 || plan.OutstandingRequests > 0 || Scheduler.IsComplete(plan))
             {
                 _logger.LogDebug("run {RunId}: {InFlight} in flight, {Outstanding} requests outstanding", plan.RunId, plan.InFlight.Count, plan.OutstandingRequests);
                 plan.StallTicks = 0;
