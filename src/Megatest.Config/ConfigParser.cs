@@ -6,6 +6,7 @@ namespace Megatest.Config;
 internal sealed partial class ConfigParser
 {
     private const int MaxIncludeDepth = 32;
+    private readonly Dictionary<string, Func<string, bool>> _wildcards = new(StringComparer.Ordinal);
     private const int MaxExpansions = 100_000;
     private const int MaxExpandedLine = 4 * 1024 * 1024;
     private static readonly TimeSpan s_slowCommand = TimeSpan.FromSeconds(2);
@@ -483,23 +484,61 @@ internal sealed partial class ConfigParser
     internal static bool IsWildcardSection(string name) =>
         name.Contains('%') || (name.Length >= 2 && name[0] == '/' && name[^1] == '/');
 
-    internal static Regex WildcardRegex(string name)
+    /// <summary>
+    /// A matcher for a wildcard section name: <c>%</c> means any text (full match), <c>/REGEX/</c> is a regular
+    /// expression (full match, each match bounded in time).
+    /// </summary>
+    internal static Func<string, bool> WildcardMatcher(string name)
     {
         if (name.Length >= 2 && name[0] == '/' && name[^1] == '/')
         {
-            // A user's regex may backtrack without end: bound each match.
-            return new Regex("^(?:" + name[1..^1] + ")$", RegexOptions.CultureInvariant, WildcardMatchTimeout);
+            return new Regex("^(?:" + name[1..^1] + ")$", RegexOptions.CultureInvariant, WildcardMatchTimeout).IsMatch;
         }
 
-        // % patterns have no back-references: the non-backtracking engine keeps them linear.
-        return new Regex("^" + string.Join(".*", name.Split('%').Select(Regex.Escape)) + "$", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+        var parts = name.Split('%');
+        return text => PercentMatch(parts, text);
     }
 
-    private Regex WildcardRegexAt(string name, ConfigLocation loc)
+    /// <summary>Glob matching with % only: prefix, suffix, and the middle parts found in order (linear, no backtracking).</summary>
+    private static bool PercentMatch(string[] parts, string text)
     {
+        if (parts.Length == 1)
+        {
+            return string.Equals(parts[0], text, StringComparison.Ordinal);
+        }
+
+        var last = parts[^1];
+        if (!text.StartsWith(parts[0], StringComparison.Ordinal) || text.Length - parts[0].Length < last.Length || !text.EndsWith(last, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var pos = parts[0].Length;
+        var end = text.Length - last.Length;
+        for (var i = 1; i < parts.Length - 1; i++)
+        {
+            var at = text.IndexOf(parts[i], pos, end - pos, StringComparison.Ordinal);
+            if (at < 0)
+            {
+                return false;
+            }
+
+            pos = at + parts[i].Length;
+        }
+
+        return true;
+    }
+
+    private Func<string, bool> WildcardMatcherAt(string name, ConfigLocation loc)
+    {
+        if (_wildcards.TryGetValue(name, out var cached))
+        {
+            return cached;
+        }
+
         try
         {
-            return WildcardRegex(name);
+            return _wildcards[name] = WildcardMatcher(name);
         }
         catch (ArgumentException ex)
         {
@@ -508,13 +547,13 @@ internal sealed partial class ConfigParser
     }
 
     private bool MatchesTarget(string section) =>
-        _target is not null && IsWildcardSection(section) && IsMatch(WildcardRegexAt(section, _sectionLocation), _target, section, _sectionLocation);
+        _target is not null && IsWildcardSection(section) && IsMatch(WildcardMatcherAt(section, _sectionLocation), _target, section, _sectionLocation);
 
-    private static bool IsMatch(Regex regex, string input, string pattern, ConfigLocation loc)
+    private static bool IsMatch(Func<string, bool> matcher, string input, string pattern, ConfigLocation loc)
     {
         try
         {
-            return regex.IsMatch(input);
+            return matcher(input);
         }
         catch (RegexMatchTimeoutException)
         {
@@ -524,11 +563,11 @@ internal sealed partial class ConfigParser
 
     private void ApplyWildcardSection(string name, ConfigLocation loc)
     {
-        var regex = WildcardRegexAt(name, loc);
+        var matcher = WildcardMatcherAt(name, loc);
         var entries = _data.Entries(name).ToList();
         foreach (var section in _data.SectionNames.ToList())
         {
-            if (section == name || section == "default" || IsWildcardSection(section) || !IsMatch(regex, section, name, loc))
+            if (section == name || section == "default" || IsWildcardSection(section) || !IsMatch(matcher, section, name, loc))
             {
                 continue;
             }

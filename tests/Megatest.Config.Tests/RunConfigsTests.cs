@@ -59,10 +59,13 @@ public class RunConfigsTests
     [Fact]
     public void PercentMatchesAnyText()
     {
-        Assert.Matches(ConfigParser.WildcardRegex("a/%/c"), "a/bb/c");
-        Assert.Matches(ConfigParser.WildcardRegex("a/%"), "a/b/c");
-        Assert.DoesNotMatch(ConfigParser.WildcardRegex("a/%/c"), "xa/b/c");
-        Assert.DoesNotMatch(ConfigParser.WildcardRegex("a.b"), "axb");
+        Assert.True(ConfigParser.WildcardMatcher("a/%/c")("a/bb/c"));
+        Assert.True(ConfigParser.WildcardMatcher("a/%")("a/b/c"));
+        Assert.True(ConfigParser.WildcardMatcher("%a%a%")("aa"));
+        Assert.False(ConfigParser.WildcardMatcher("%a%a%")("a"));
+        Assert.False(ConfigParser.WildcardMatcher("ab%ba")("aba"));
+        Assert.False(ConfigParser.WildcardMatcher("a/%/c")("xa/b/c"));
+        Assert.False(ConfigParser.WildcardMatcher("a.b%")("axb"));
     }
 
     [Fact]

@@ -84,7 +84,13 @@ if [ -x "$HERE/dashboard/run.sh" ]; then
 else
   { echo "## 5b. Scale: dashboard query times"; echo; echo "Pending: the dashboard (src/Megatest.Dashboard) and its benchmark (tools/bench/dashboard/run.sh) have not landed."; echo; } >> "$OUT"
 fi
-{ echo "## 6. Slurm: agent-job mode vs one job per test"; echo; echo "Pending: Slurm issue not landed."; echo; } >> "$OUT"
+if [ -x "$HERE/slurm/run.sh" ] && command -v sinfo > /dev/null && sinfo -h -o %T 2>/dev/null | grep -qE 'idle|mixed|alloc'; then
+  section "6. Slurm: agent-job mode vs one job per test" "$HERE/slurm/run.sh" $SMALL
+elif [ -x "$HERE/slurm/run.sh" ]; then
+  { echo "## 6. Slurm: agent-job mode vs one job per test"; echo; echo "Not run: no Slurm is up on this machine (start one with tools/slurm/start-slurm.sh). The benchmark is tools/bench/slurm/run.sh; its own results: [slurm/RESULTS.md](slurm/RESULTS.md)."; echo; } >> "$OUT"
+else
+  { echo "## 6. Slurm: agent-job mode vs one job per test"; echo; echo "Pending: Slurm issue not landed."; echo; } >> "$OUT"
+fi
 section "7. Log checker: logpro vs grep -c -E" "$HERE/logpro/run.sh" $SMALL
 
 echo "Total time: $(( $(date +%s) - START )) s." >> "$OUT"

@@ -80,11 +80,12 @@ AR=$(awk -v n="$TESTS" -v s="$A" 'BEGIN {printf "%.1f", n/s}')
 JR=$(awk -v n="$TESTS" -v s="$J" 'BEGIN {printf "%.1f", n/s}')
 RATIO=$(awk -v a="$AR" -v b="$JR" 'BEGIN {printf "%.1f", a/b}')
 PART=$(sinfo -h -o '%P %C' | head -1)
+LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "# Slurm: agent-job mode vs one job per test"
 echo
 echo "$TESTS trivial tests (one \`echo\` ezstep each) run with \`megatest -run\` through the single-node Slurm of"
 echo "\`tools/slurm/start-slurm.sh\` (partition/CPUs A/I/O/T: \`$PART\`), medians of $RUNS alternating runs of each mode"
-echo "(wall time of the whole \`-run\`, job submission and agent start included)."
+echo "(wall time of the whole \`-run\`, job submission and agent start included). Load average after: $LOAD."
 echo
 echo "| Mode | Slurm jobs | Median time (s) | Tests/s |"
 echo "|---|---|---:|---:|"
