@@ -4,8 +4,10 @@ namespace Megatest.Core;
 /// <param name="Vars">The variables in variable order.</param>
 public sealed record Item(IReadOnlyList<ItemVar> Vars)
 {
-    /// <summary>The item path: values in variable order joined by <c>/</c>.</summary>
-    public string Path => string.Join("/", Vars.Select(v => v.Value));
+    private string? _path;
+
+    /// <summary>The item path: values in variable order joined by <c>/</c> (computed once; the scheduler asks often).</summary>
+    public string Path => _path ??= string.Join("/", Vars.Select(v => v.Value));
 
     /// <summary>Value-based equality (the default record equality would compare the list by reference).</summary>
     public bool Equals(Item? other) =>

@@ -27,6 +27,8 @@ public sealed class DbWriterService : IDisposable
     private Thread? _thread;
     private long _applied;
     private long _duplicates;
+    private readonly HashSet<long> _statsDirty = [];
+    private NetMQTimer? _statsTimer;
 
     /// <summary>Creates the service; nothing opens until <see cref="Start"/>.</summary>
     public DbWriterService(DbWriterOptions options, ILogger? logger = null)
@@ -49,6 +51,12 @@ public sealed class DbWriterService : IDisposable
     /// <summary>Packets that arrived again after they had been applied (acknowledged, not applied twice).</summary>
     public long Duplicates => Interlocked.Read(ref _duplicates);
 
+    /// <summary>
+    /// How often run_stats is brought up to date for the runs that changed. Recounting a run costs a scan of its
+    /// rows, so it is done on this beat rather than after every batch (the tallies are for people, not for decisions).
+    /// </summary>
+    public static readonly TimeSpan StatsInterval = TimeSpan.FromMilliseconds(500);
+
     /// <summary>Opens the database, binds the sockets and starts the poller thread.</summary>
     public void Start()
     {
@@ -64,7 +72,9 @@ public sealed class DbWriterService : IDisposable
         Endpoint = Endpoints.Bind(_router, _options.Endpoint);
         PublishEndpoint = Endpoints.Bind(_pub, _options.PublishEndpoint);
         _router.ReceiveReady += (_, _) => OnReceiveReady();
-        _poller = [_router];
+        _statsTimer = new NetMQTimer(StatsInterval);
+        _statsTimer.Elapsed += (_, _) => RefreshStats();
+        _poller = [_router, _statsTimer];
         _thread = new Thread(() => _poller.Run()) { IsBackground = true, Name = "dbwriter" };
         _thread.Start();
         _logger.LogInformation("db writer on {Endpoint}, publishing on {Publish}, database {Path}", Endpoint, PublishEndpoint, _options.DatabasePath);
@@ -96,6 +106,11 @@ public sealed class DbWriterService : IDisposable
         }
 
         _thread?.Join(TimeSpan.FromSeconds(5));
+        if (_db is not null)
+        {
+            RefreshStats();
+        }
+
         _poller?.Dispose();
         _router?.Dispose();
         _pub?.Dispose();
@@ -149,11 +164,6 @@ public sealed class DbWriterService : IDisposable
                 Apply(tx, p, outcome);
             }
 
-            foreach (var runId in outcome.TouchedRuns)
-            {
-                tx.RefreshRunStats(runId, Now());
-            }
-
             tx.Commit();
         }
         catch (Exception ex) when (ex is not OutOfMemoryException && batch.Count > 1)
@@ -173,6 +183,7 @@ public sealed class DbWriterService : IDisposable
         }
 
         Interlocked.Add(ref _applied, batch.Count);
+        _statsDirty.UnionWith(outcome.TouchedRuns);
         Publish(outcome);
         foreach (var (to, reply) in outcome.Replies)
         {
@@ -192,11 +203,6 @@ public sealed class DbWriterService : IDisposable
         {
             using var tx = _db!.BeginBatch();
             Apply(tx, p, single);
-            foreach (var runId in single.TouchedRuns)
-            {
-                tx.RefreshRunStats(runId, Now());
-            }
-
             tx.Commit();
             outcome.Merge(single);
         }
@@ -204,6 +210,30 @@ public sealed class DbWriterService : IDisposable
         {
             _logger.LogWarning("packet {Code} from {Sender} rejected: {Error}", p.Header.Code, p.Header.SenderId, ex.Message);
             outcome.Replies.Add((p, ErrorReply(p.Packet, ex.Message)));
+        }
+    }
+
+    private void RefreshStats()
+    {
+        if (_statsDirty.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            using var tx = _db!.BeginBatch();
+            foreach (var runId in _statsDirty)
+            {
+                tx.RefreshRunStats(runId, Now());
+            }
+
+            tx.Commit();
+            _statsDirty.Clear();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            _logger.LogWarning("run_stats refresh failed (will retry): {Error}", ex.Message);
         }
     }
 

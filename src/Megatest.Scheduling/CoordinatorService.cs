@@ -45,6 +45,7 @@ public sealed class CoordinatorService : IDisposable
     private readonly RateLimiter _controlRate = new(perSecond: 50, burst: 200);
     private readonly SlurmAgentPool _slurm;
     private bool _subscribed;
+    private bool _schedulePending;
 
     /// <summary>Creates the coordinator; nothing binds until <see cref="Start"/>.</summary>
     public CoordinatorService(CoordinatorOptions options, ILogger? logger = null)
@@ -179,7 +180,7 @@ public sealed class CoordinatorService : IDisposable
             OnRouterPacket(received!);
         }
 
-        ScheduleAll();
+        RequestSchedule();
     }
 
     private void OnRouterPacket(ReceivedPacket p)
@@ -355,7 +356,7 @@ public sealed class CoordinatorService : IDisposable
             var note = plan.Warnings.Count == 0 ? "" : "; warnings: " + string.Join("; ", plan.Warnings);
             Reply(p, new ControlAck { Accepted = true, RunId = plan.RunId, Reason = $"run {plan.RunId} {request.Target}/{request.RunName}: {plan.Order.Count} tests{note}" });
             _logger.LogInformation("run {RunId} {Target}/{RunName} planned with {Count} tests", plan.RunId, request.Target, request.RunName, plan.Order.Count);
-            ScheduleAll();
+            RequestSchedule();
         }, plan);
     }
 
@@ -486,7 +487,7 @@ public sealed class CoordinatorService : IDisposable
             }
         }
 
-        ScheduleAll();
+        RequestSchedule();
     }
 
     private void DrainStream()
@@ -525,7 +526,7 @@ public sealed class CoordinatorService : IDisposable
             }
         }
 
-        ScheduleAll();
+        RequestSchedule();
     }
 
     private void AfterChange(RunPlan plan, RowState row)
@@ -624,7 +625,26 @@ public sealed class CoordinatorService : IDisposable
         }
 
         _slurm.Tick(Endpoint, _plans.Values, _agents.Values); // [jobtools] launcher slurm: keeps agent jobs submitted
-        ScheduleAll();
+        RequestSchedule();
+    }
+
+    /// <summary>
+    /// Asks for one scheduling pass after the events at hand are handled: bursts on several sockets in the same
+    /// poller turn share one pass instead of deciding the whole run after each.
+    /// </summary>
+    private void RequestSchedule()
+    {
+        if (_schedulePending)
+        {
+            return;
+        }
+
+        _schedulePending = true;
+        _work.Enqueue(() =>
+        {
+            _schedulePending = false;
+            ScheduleAll();
+        });
     }
 
     private void ScheduleAll()
@@ -720,7 +740,7 @@ public sealed class CoordinatorService : IDisposable
             _router!.SendPacket(_stamp, new Heartbeat(), routing: agent.Identity);
         }
 
-        ScheduleAll();
+        RequestSchedule();
     }
 
     private void DropAgent(string key, AgentInfo agent, string reason)

@@ -39,6 +39,9 @@ public sealed class PlannedTest
     /// <summary>Run time limit in seconds (0 none).</summary>
     public int RunTimeLimit { get; init; }
 
+    /// <summary>The items the run's test pattern selects, fixed when the test is expanded.</summary>
+    public IReadOnlyList<Item> SelectedItems { get; set; } = [];
+
     /// <summary>True once the items have been registered.</summary>
     public bool Expanded { get; set; }
 

@@ -20,6 +20,7 @@ public sealed class RunPlan
         Pattern = pattern;
         Warnings = warnings;
         Tests = order.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        LaunchOrder = [.. order.OrderByDescending(t => t.Priority)];
         Relaunch = new RelaunchRules.Options(request.Force, request.RerunStatuses.Length > 0 ? request.RerunStatuses.ToHashSet(StringComparer.OrdinalIgnoreCase) : null, false);
     }
 
@@ -31,6 +32,9 @@ public sealed class RunPlan
 
     /// <summary>Tests in launch order: prerequisites first, then higher priority, then name.</summary>
     public IReadOnlyList<PlannedTest> Order { get; }
+
+    /// <summary>The order in which ready tests are considered: higher priority first, then <see cref="Order"/> (stable).</summary>
+    public IReadOnlyList<PlannedTest> LaunchOrder { get; }
 
     /// <summary>Tests by name.</summary>
     public IReadOnlyDictionary<string, PlannedTest> Tests { get; }

@@ -46,7 +46,7 @@ public static class Scheduler
             return decisions;
         }
 
-        foreach (var test in plan.Order.OrderByDescending(t => t.Priority))
+        foreach (var test in plan.LaunchOrder)
         {
             if (test.Finished)
             {
@@ -101,6 +101,7 @@ public static class Scheduler
                 }
 
                 var selected = test.Items.Where(i => plan.Pattern.Matches(test.Name, i.Path)).ToList();
+                test.SelectedItems = selected;
                 test.Expanded = true;
                 if (selected.Count == 0)
                 {
@@ -113,13 +114,8 @@ public static class Scheduler
             }
 
             var allSettled = true;
-            foreach (var item in test.Items!)
+            foreach (var item in test.SelectedItems)
             {
-                if (!plan.Pattern.Matches(test.Name, item.Path))
-                {
-                    continue;
-                }
-
                 var row = plan.Row(test.Name, item.Path);
                 if (row is null)
                 {
@@ -160,9 +156,9 @@ public static class Scheduler
                 continue;
             }
 
-            foreach (var item in test.Items!)
+            foreach (var item in test.SelectedItems)
             {
-                if (plan.Row(test.Name, item.Path) is { Settled: false } row && plan.Pattern.Matches(test.Name, item.Path))
+                if (plan.Row(test.Name, item.Path) is { Settled: false } row)
                 {
                     yield return row;
                 }

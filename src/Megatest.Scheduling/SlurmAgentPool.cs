@@ -64,7 +64,31 @@ public sealed class SlurmAgentPool : IDisposable
             return;
         }
 
-        var active = plans.Where(p => p.Ready && !p.Ended && SlurmSettings.IsSelected(p.Area.Megatest)).ToList();
+        // Which waiting rows are Slurm's, by the label of the agents that may take them.
+        var demand = new Dictionary<string, int>(StringComparer.Ordinal);
+        var active = new List<RunPlan>();
+        foreach (var plan in plans.Where(p => p.Ready && !p.Ended))
+        {
+            var all = SlurmSettings.IsSelected(plan.Area.Megatest);
+            var hostTypes = SlurmSettings.HostTypes(plan.Area.Megatest);
+            if (!all && hostTypes.Count == 0)
+            {
+                continue;
+            }
+
+            active.Add(plan);
+            var rules = new LauncherRules(plan.Area.Megatest);
+            foreach (var row in Scheduler.Waiting(plan))
+            {
+                var hostType = rules.HostTypeFor(row.TestName, row.ItemPath);
+                var label = hostType is null ? (all ? SlurmSettings.Label : null) : hostTypes.Contains(hostType) ? hostType : null;
+                if (label is not null)
+                {
+                    demand[label] = demand.GetValueOrDefault(label) + 1;
+                }
+            }
+        }
+
         bool any;
         lock (_lock)
         {
@@ -96,11 +120,10 @@ public sealed class SlurmAgentPool : IDisposable
             }
         }
 
-        var waiting = active.Sum(p => Scheduler.Waiting(p).Count());
         var registered = agents.Where(a => a.AgentId.StartsWith("slurm-", StringComparison.Ordinal))
             .ToDictionary(a => a.AgentId["slurm-".Length..], a => Math.Max(0, a.Available), StringComparer.Ordinal);
         var area = active.Count > 0 ? active[0].Area.TopPath : "";
-        _work = Task.Run(() => Reconcile(settings, waiting, registered, coordinatorEndpoint, area));
+        _work = Task.Run(() => Reconcile(settings, demand, registered, coordinatorEndpoint, area));
     }
 
     /// <summary>Cancels every job of this pool still queued or running.</summary>
@@ -126,7 +149,7 @@ public sealed class SlurmAgentPool : IDisposable
         }
     }
 
-    private void Reconcile(SlurmSettings? settings, int waiting, Dictionary<string, int> registered, string coordinator, string area)
+    private void Reconcile(SlurmSettings? settings, Dictionary<string, int> demand, Dictionary<string, int> registered, string coordinator, string area)
     {
         try
         {
@@ -137,9 +160,7 @@ public sealed class SlurmAgentPool : IDisposable
                 Poll();
             }
 
-            List<string> unregistered;
-            int capacity;
-            int count;
+            Dictionary<string, SlurmJob> jobs;
             lock (_lock)
             {
                 foreach (var id in registered.Keys)
@@ -150,38 +171,41 @@ public sealed class SlurmAgentPool : IDisposable
                     }
                 }
 
-                unregistered = [.. _jobs.Where(j => !j.Value.Registered).Select(j => j.Key)];
-                var slots = settings?.Slots ?? 1;
-                capacity = registered.Where(r => _jobs.ContainsKey(r.Key)).Sum(r => r.Value) + (unregistered.Count * slots);
-                count = _jobs.Count;
+                jobs = new Dictionary<string, SlurmJob>(_jobs, StringComparer.Ordinal);
             }
 
-            if (settings is null || waiting == 0)
+            var count = jobs.Count;
+            foreach (var label in jobs.Values.Select(j => j.Label).Concat(demand.Keys).Distinct(StringComparer.Ordinal).ToList())
             {
-                // Nothing waits: jobs still queued would only start agents with nothing to do.
-                var stale = unregistered.Where(id => { lock (_lock) { return _jobs.TryGetValue(id, out var j) && now - j.SubmittedAt > 3000; } }).ToList();
-                if (stale.Count > 0)
+                var mine = jobs.Where(j => j.Value.Label == label).ToList();
+                var unregistered = mine.Where(j => !j.Value.Registered).ToList();
+                var waiting = settings is null ? 0 : demand.GetValueOrDefault(label);
+                if (waiting == 0)
                 {
-                    Cancel(stale, "no test waits for them");
-                    lock (_lock)
+                    // Nothing of this label waits: jobs still queued would only start agents with nothing to do.
+                    var stale = unregistered.Where(j => now - j.Value.SubmittedAt > 3000).Select(j => j.Key).ToList();
+                    if (stale.Count > 0)
                     {
-                        stale.ForEach(id => _jobs.Remove(id));
+                        Cancel(stale, "no test waits for them");
+                        lock (_lock)
+                        {
+                            stale.ForEach(id => _jobs.Remove(id));
+                        }
+
+                        count -= stale.Count;
                     }
+
+                    continue;
                 }
 
-                return;
-            }
-
-            var need = waiting - capacity;
-            if (need <= 0)
-            {
-                return;
-            }
-
-            var submit = Math.Min((need + settings.Slots - 1) / settings.Slots, settings.MaxJobs - count);
-            for (var i = 0; i < submit && !_disposed; i++)
-            {
-                Submit(settings, coordinator, area);
+                var capacity = mine.Where(j => j.Value.Registered).Sum(j => registered.GetValueOrDefault(j.Key)) + (unregistered.Count * settings!.Slots);
+                var need = waiting - capacity;
+                var submit = need <= 0 ? 0 : Math.Min((need + settings!.Slots - 1) / settings.Slots, settings.MaxJobs - count);
+                for (var i = 0; i < submit && !_disposed; i++)
+                {
+                    Submit(settings!, coordinator, area, label);
+                    count++;
+                }
             }
         }
         catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception or TimeoutException or IOException)
@@ -190,7 +214,7 @@ public sealed class SlurmAgentPool : IDisposable
         }
     }
 
-    private void Submit(SlurmSettings settings, string coordinator, string area)
+    private void Submit(SlurmSettings settings, string coordinator, string area, string label)
     {
         var args = new List<string> { "--parsable", "--job-name", _jobName, "--time", settings.TimeLimit, "--output", settings.Output, "--ntasks", "1" };
         if (settings.Partition.Length > 0)
@@ -204,7 +228,7 @@ public sealed class SlurmAgentPool : IDisposable
         }
 
         args.AddRange(settings.SbatchOptions.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries));
-        args.AddRange(["--wrap", AgentCommand(settings, coordinator)]);
+        args.AddRange(["--wrap", AgentCommand(settings, coordinator, label)]);
         var (code, stdout, stderr) = _slurm.Run("sbatch", args);
         var id = stdout.Trim().Split(';')[0];
         if (code != 0 || id.Length == 0 || !id.All(char.IsAsciiDigit))
@@ -214,14 +238,14 @@ public sealed class SlurmAgentPool : IDisposable
 
         lock (_lock)
         {
-            _jobs[id] = new SlurmJob { SubmittedAt = Environment.TickCount64 };
+            _jobs[id] = new SlurmJob { SubmittedAt = Environment.TickCount64, Label = label };
         }
 
-        _logger.LogInformation("slurm: submitted {Mode} job {JobId}", settings.Mode == SlurmMode.AgentJobs ? "agent" : "one-test agent", id);
+        _logger.LogInformation("slurm: submitted {Mode} job {JobId} for {Label}", settings.Mode == SlurmMode.AgentJobs ? "agent" : "one-test agent", id, label);
     }
 
     /// <summary>The shell command of an agent job (sbatch <c>--wrap</c>).</summary>
-    public string AgentCommand(SlurmSettings settings, string coordinator)
+    public string AgentCommand(SlurmSettings settings, string coordinator, string label = SlurmSettings.Label)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var exe = settings.Megatest ?? Environment.ProcessPath ?? "megatest";
@@ -230,7 +254,7 @@ public sealed class SlurmAgentPool : IDisposable
         var slots = settings.Slots.ToString(CultureInfo.InvariantCulture);
         var idle = settings.IdleExitSeconds.ToString(CultureInfo.InvariantCulture);
         var oneShot = settings.Mode == SlurmMode.JobPerTest ? " --max-tests 1" : "";
-        return $"exec {Quote(exe)} agent --coordinator {Quote(coord)} --dbwriter {Quote(db)} --slots {slots} --labels {SlurmSettings.Label}"
+        return $"exec {Quote(exe)} agent --coordinator {Quote(coord)} --dbwriter {Quote(db)} --slots {slots} --labels {Quote(label)}"
             + $" --idle-exit {idle}{oneShot} --agent-id slurm-$SLURM_JOB_ID --host \"$(hostname)\"";
     }
 

@@ -55,6 +55,31 @@ public sealed record SlurmSettings
         return string.Equals(launcher.Split([' ', '\t'], 2)[0], "slurm", StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Host types whose <c>[host-types]</c> launcher is <c>slurm</c> (with <c>[jobtools] flexi-launcher</c> on): tests the
+    /// <c>[launchers]</c> lines give such a host type go to Slurm agents labelled with it.
+    /// </summary>
+    public static IReadOnlySet<string> HostTypes(ConfigData megatest)
+    {
+        ArgumentNullException.ThrowIfNull(megatest);
+        var flexi = megatest.Get("jobtools", "flexi-launcher")?.Trim();
+        var types = new HashSet<string>(StringComparer.Ordinal);
+        if (string.IsNullOrEmpty(flexi) || flexi == "no")
+        {
+            return types;
+        }
+
+        foreach (var (hostType, command) in megatest.Section("host-types"))
+        {
+            if (string.Equals(command.Trim().Split([' ', '\t'], 2)[0], "slurm", StringComparison.Ordinal))
+            {
+                types.Add(hostType.Trim());
+            }
+        }
+
+        return types;
+    }
+
     /// <summary>Reads <c>[slurm]</c>; throws <see cref="ArgumentException"/> naming the key of a bad value.</summary>
     public static SlurmSettings From(ConfigData megatest)
     {

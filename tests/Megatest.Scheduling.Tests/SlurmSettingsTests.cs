@@ -25,6 +25,15 @@ public sealed class SlurmSettingsTests
     }
 
     [Fact]
+    public void HostTypes_AreThoseWhoseLauncherIsSlurm_WithFlexiLauncherOn()
+    {
+        var c = Config(("jobtools", "flexi-launcher", "yes"), ("host-types", "bigq", "slurm"), ("host-types", "local", "nbfake"));
+        Assert.Equal(["bigq"], SlurmSettings.HostTypes(c));
+        c.Set("jobtools", "flexi-launcher", "no");
+        Assert.Empty(SlurmSettings.HostTypes(c));
+    }
+
+    [Fact]
     public void From_ReadsEveryKey_AndJobPerTestHasOneSlot()
     {
         var s = SlurmSettings.From(Config(("slurm", "mode", "job-per-test"), ("slurm", "partition", "big"), ("slurm", "time-limit", "1-00:00:00"),
@@ -51,7 +60,7 @@ public sealed class SlurmSettingsTests
         using var pool = new SlurmAgentPool("tcp://0.0.0.0:5602");
         var agentJobs = pool.AgentCommand(new SlurmSettings { Megatest = "/opt/mt/megatest", Slots = 4, IdleExitSeconds = 9 }, "tcp://127.0.0.1:5601");
         Assert.Equal(
-            $"exec '/opt/mt/megatest' agent --coordinator 'tcp://127.0.0.1:5601' --dbwriter 'tcp://{Environment.MachineName}:5602' --slots 4 --labels slurm"
+            $"exec '/opt/mt/megatest' agent --coordinator 'tcp://127.0.0.1:5601' --dbwriter 'tcp://{Environment.MachineName}:5602' --slots 4 --labels 'slurm'"
             + " --idle-exit 9 --agent-id slurm-$SLURM_JOB_ID --host \"$(hostname)\"",
             agentJobs);
         var oneShot = pool.AgentCommand(new SlurmSettings { Mode = SlurmMode.JobPerTest, Slots = 1 }, "tcp://h:1");

@@ -157,6 +157,25 @@ public sealed class SlurmLauncherTests : IDisposable
         Assert.All(hit, t => Assert.DoesNotContain(victim!, JobIds(after, "r1", t)));
     }
 
+    [Fact]
+    public async Task HostTypeWithSlurmLauncher_OnlyItsTestsGoToSlurm()
+    {
+        var area = ScratchArea.Create(Path.Combine(_tmp.Path, "area"),
+            "[jobtools]\nflexi-launcher yes\n\n[launchers]\nbig% bigq\n\n[host-types]\nbigq slurm\n\n"
+            + SlurmConfig("agent-jobs", 1, 2, 20).Replace("[jobtools]\nlauncher slurm\n", "", StringComparison.Ordinal),
+            ("big1", [("testconfig", "[ezsteps]\nhello echo big\n")]),
+            ("big2", [("testconfig", "[ezsteps]\nhello echo big\n")]),
+            ("small", [("testconfig", "[requirements]\nwaiton big1 big2\n\n[ezsteps]\nhello echo small\n")]));
+
+        var result = await MegatestProcess.RunAsync(area, s_timeout, "-run", "-target", "k1", "-runname", "r1", "-testpatt", "%");
+        Assert.True(result.ExitCode == 0, result + SlurmCluster.JobLogs(_tmp.Path));
+        using var db = new AreaDb(Path.Combine(area, "megatest.db"));
+        Assert.All(db.Tests("r1"), t => Assert.True(t.Value is { State: "COMPLETED", Status: "PASS" }, $"{t.Key}: {t.Value}\n{result}"));
+        Assert.Single(JobIds(db, "r1", "big1"));
+        Assert.Equal(JobIds(db, "r1", "big1"), JobIds(db, "r1", "big2"));
+        // small has no host type: it may run on the embedded local agent or on the Slurm agent, both serve it.
+    }
+
     private static List<string> JobIds(AreaDb db, string runName, string test) =>
         [.. db.Query(
             "SELECT d.value FROM test_data d JOIN tests t ON t.id = d.test_id JOIN runs r ON r.id = t.run_id WHERE r.runname = $r AND t.testname = $t AND d.category = 'slurm' AND d.variable = 'jobid' ORDER BY d.id",
