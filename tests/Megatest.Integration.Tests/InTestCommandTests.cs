@@ -44,6 +44,13 @@ public sealed class InTestCommandTests : IDisposable
         Assert.True(File.Exists(Path.Combine(runDir, "compile.html")));
         Assert.Contains("compiled fine", File.ReadAllText(Path.Combine(runDir, "compile.log")), StringComparison.Ordinal);
         Assert.Contains("export MT_TEST_NAME='scripted'", File.ReadAllText(Path.Combine(runDir, "megatest.sh")), StringComparison.Ordinal);
+        using var cmdinfo = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(runDir, "cmdinfo.json")));
+        Assert.Equal("scripted", cmdinfo.RootElement.GetProperty("TestName").GetString());
+        Assert.Equal(runDir, cmdinfo.RootElement.GetProperty("RunDir").GetString());
+
+        // The AUTO rollup counted the data rows: three pass, one fail (perf.size).
+        var counts = db.Query("SELECT pass_count, fail_count FROM tests WHERE testname = 'scripted'")[0];
+        Assert.Equal(["3", "1"], counts.Select(v => v?.ToString()));
     }
 
     [Fact]
