@@ -59,7 +59,7 @@ public sealed class SlurmAgentPool : IDisposable
     {
         ArgumentNullException.ThrowIfNull(plans);
         ArgumentNullException.ThrowIfNull(agents);
-        if (_disposed || !_work.IsCompleted)
+        if (_disposed)
         {
             return;
         }
@@ -90,9 +90,26 @@ public sealed class SlurmAgentPool : IDisposable
         }
 
         bool any;
+        bool starting;
         lock (_lock)
         {
             any = _jobs.Count > 0;
+            starting = _jobs.Values.Any(j => !j.Registered) || !_work.IsCompleted;
+        }
+
+        if (starting)
+        {
+            // Rows that wait for Slurm jobs to start their agents are waiting, not stalled: the coordinator must not
+            // give up on them as rows whose prerequisites can never be met.
+            foreach (var plan in active.Where(p => Scheduler.Waiting(p).Any()))
+            {
+                plan.StallTicks = 0;
+            }
+        }
+
+        if (!_work.IsCompleted)
+        {
+            return;
         }
 
         if (active.Count == 0 && !any)

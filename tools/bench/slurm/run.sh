@@ -66,7 +66,7 @@ run_mode() { # run_mode MODE RUN
     || { echo "$mode run $n failed:" >&2; tail -20 "$WORK/run.err" >&2; exit 1; }
   t1=$(now)
   done=$(sqlite3 "$area/megatest.db" "SELECT count(*) FROM tests t JOIN runs r ON r.id = t.run_id WHERE r.runname = 'r$n' AND t.state = 'COMPLETED' AND t.status = 'PASS'")
-  [ "$done" = "$TESTS" ] || { echo "$mode run $n: $done of $TESTS tests COMPLETED/PASS" >&2; exit 1; }
+  [ "$done" = "$TESTS" ] || { echo "$mode run $n: $done of $TESTS tests COMPLETED/PASS" >&2; tail -n 20 "$WORK/run.out" "$WORK/run.err" >&2; exit 1; }
   awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f\n", b - a}' >> "$WORK/$mode.t"
   echo "slurm $mode, $TESTS tests, run $n: $(tail -1 "$WORK/$mode.t") s" >&2
 }
