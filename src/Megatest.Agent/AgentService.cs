@@ -87,21 +87,7 @@ public sealed class AgentService : IDisposable, IStatusSink
     }
 
     /// <summary>Runs until cancelled.</summary>
-    public async Task RunAsync(CancellationToken token)
-    {
-        Start();
-        try
-        {
-            await Task.Delay(Timeout.Infinite, token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        finally
-        {
-            Stop();
-        }
-    }
+    public Task RunAsync(CancellationToken token) => RoleRunner.RunUntilCancelledAsync(Start, Stop, token);
 
     /// <summary>Kills running tests, says goodbye and closes the sockets.</summary>
     public void Stop()

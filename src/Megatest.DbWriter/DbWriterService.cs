@@ -81,21 +81,7 @@ public sealed class DbWriterService : IDisposable
     }
 
     /// <summary>Runs until <paramref name="token"/> is cancelled.</summary>
-    public async Task RunAsync(CancellationToken token)
-    {
-        Start();
-        try
-        {
-            await Task.Delay(Timeout.Infinite, token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        finally
-        {
-            Stop();
-        }
-    }
+    public Task RunAsync(CancellationToken token) => RoleRunner.RunUntilCancelledAsync(Start, Stop, token);
 
     /// <summary>Stops the poller and closes sockets and database.</summary>
     public void Stop()

@@ -104,21 +104,7 @@ public sealed class CoordinatorService : IDisposable
     }
 
     /// <summary>Runs until cancelled.</summary>
-    public async Task RunAsync(CancellationToken token)
-    {
-        Start();
-        try
-        {
-            await Task.Delay(Timeout.Infinite, token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        finally
-        {
-            Stop();
-        }
-    }
+    public Task RunAsync(CancellationToken token) => RoleRunner.RunUntilCancelledAsync(Start, Stop, token);
 
     /// <summary>Stops the poller and closes the sockets.</summary>
     public void Stop()
