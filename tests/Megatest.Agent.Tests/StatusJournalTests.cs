@@ -85,9 +85,22 @@ public sealed class StatusJournalTests : IDisposable
             using var reader = MegatestQueries.Open(dbPath);
             await Wait.UntilAsync(() => reader.GetTest(testId)!.State == "COMPLETED", TimeSpan.FromSeconds(20), "the journaled status to be committed");
             Assert.Equal("PASS", reader.GetTest(testId)!.Status);
+
+            // The row is committed before the ack reaches the agent: wait until its journal records the ack.
+            await Wait.UntilAsync(
+                () => Directory.GetFiles(journalDir, "*.journal").Any(f => ReadShared(f).Contains("\n- ", StringComparison.Ordinal)),
+                TimeSpan.FromSeconds(20),
+                "the new agent's journal to record the ack");
         }
 
         Assert.Empty(Directory.GetFiles(journalDir, "*.journal"));
+    }
+
+    private static string ReadShared(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
     }
 
     private static T Ask<T>(DealerSocket client, PacketStamp stamp, IPacket packet)
