@@ -23,4 +23,10 @@ public sealed class CoordinatorOptions
 
     /// <summary>Sender id in headers.</summary>
     public string SenderId { get; init; } = "coordinator@" + Environment.MachineName;
+
+    /// <summary>Control packets one client may send a second (sustained); more are refused with a reason.</summary>
+    public double ControlPacketsPerSecond { get; init; } = 200;
+
+    /// <summary>Control packets one client may send at once before the sustained rate applies.</summary>
+    public int ControlPacketBurst { get; init; } = 1000;
 }

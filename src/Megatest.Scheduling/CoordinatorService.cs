@@ -42,7 +42,7 @@ public sealed class CoordinatorService : IDisposable
     private NetMQTimer? _agentTimer;
     private Thread? _thread;
     private readonly LaunchGate _gate = new();
-    private readonly RateLimiter _controlRate = new(perSecond: 50, burst: 200);
+    private readonly RateLimiter _controlRate;
     private readonly SlurmAgentPool _slurm;
     private bool _subscribed;
     private bool _schedulePending;
@@ -54,6 +54,7 @@ public sealed class CoordinatorService : IDisposable
         _options = options;
         _logger = logger ?? NullLogger.Instance;
         _stamp = new PacketStamp(options.SenderId);
+        _controlRate = new RateLimiter(options.ControlPacketsPerSecond, options.ControlPacketBurst);
         _slurm = new SlurmAgentPool(options.DbWriterEndpoint, _logger);
     }
 

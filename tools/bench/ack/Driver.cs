@@ -30,7 +30,7 @@ public static class Driver
             var runIds = BenchDb.Create(dbPath, [("r1", ["linux", "1.0"])], 100);
             using var writer = new DbWriterService(new DbWriterOptions { DatabasePath = dbPath, Keys = BenchDb.Keys });
             writer.Start();
-            using var coordinator = new CoordinatorService(new CoordinatorOptions { AreaPath = work, DbWriterEndpoint = writer.Endpoint, DbWriterPublishEndpoint = writer.PublishEndpoint });
+            using var coordinator = new CoordinatorService(new CoordinatorOptions { AreaPath = work, DbWriterEndpoint = writer.Endpoint, DbWriterPublishEndpoint = writer.PublishEndpoint, ControlPacketsPerSecond = 1_000_000, ControlPacketBurst = 1_000_000 });
             coordinator.Start();
             using var echo = new EchoServer(null);
             using var durableEcho = new EchoServer(Path.Combine(work, "echo.db"));
