@@ -236,7 +236,7 @@ public sealed class DbWriterService : IDisposable
         // Packets that change rows are applied once: a repeat (its ack was lost, or the network duplicated it)
         // is acknowledged again without touching anything, so an old status can never overwrite a newer one.
         // Registrations are idempotent by themselves and answer with the rows.
-        if (p.Packet is StatusChange or Step or TestData or TestMetaUpdate or UpdateRun or DeleteTests && !tx.MarkApplied(p.Header.MessageId, now))
+        if (p.Packet is StatusChange or Step or TestData or TestMetaUpdate or UpdateRun or DeleteTests or RecordArchive or ImportRuns && !tx.MarkApplied(p.Header.MessageId, now))
         {
             Interlocked.Increment(ref _duplicates);
             outcome.Replies.Add((p, new Ack { Ok = true }));
@@ -325,7 +325,17 @@ public sealed class DbWriterService : IDisposable
                 outcome.Replies.Add((p, new Ack { Ok = true }));
                 break;
 
-            case SnapshotRequest or SubscribeProbe or StatusQuery:
+            case RecordArchive a:
+                AddChanged(outcome, tx.RecordArchive(a.RunId, a.TestIds, (a.DiskName, a.DiskPath), a.BlockPath, a.ArchivePath, a.State, now));
+                outcome.Replies.Add((p, new Ack { Ok = true }));
+                break;
+
+            case ImportRuns i:
+                outcome.Runs.AddRange(tx.ImportRuns(i.Bundle, now));
+                outcome.Replies.Add((p, new Ack { Ok = true }));
+                break;
+
+            case SnapshotRequest or SubscribeProbe or StatusQuery or MoveRecords:
                 outcome.Deferred.Add((p, p.Packet));
                 break;
 
@@ -360,10 +370,37 @@ public sealed class DbWriterService : IDisposable
                 _router!.SendPacket(_stamp, new StatusReply { Runs = [.. ListRuns(query)] }, to.Header.MessageId, to.Routing);
                 break;
 
+            case MoveRecords move:
+                _router!.SendPacket(_stamp, MoveRuns(move), to.Header.MessageId, to.Routing);
+                break;
+
             case SubscribeProbe probe:
                 _pub!.SendPacket(_stamp, new ProbeEcho { Token = probe.Token }, routing: Topics.Bytes(Topics.Probe(probe.Token)));
                 _router!.SendPacket(_stamp, new Ack { Ok = true }, to.Header.MessageId, to.Routing);
                 break;
+        }
+    }
+
+    /// <summary>
+    /// -reduce-records / -restore-records: whole runs move between megatest.db and completed-runs.db between batches, on
+    /// this thread, so nothing else writes either file meanwhile. The ack says which runs stayed and why.
+    /// </summary>
+    private Ack MoveRuns(MoveRecords move)
+    {
+        try
+        {
+            var stayed = _db!.MoveRuns(move.RunIds, move.ToCompleted);
+            foreach (var runId in move.RunIds)
+            {
+                _runNames.Remove(runId);
+            }
+
+            return new Ack { Ok = true, Error = string.Join("; ", stayed) };
+        }
+        catch (Exception ex) when (ex is StorageException or Microsoft.Data.Sqlite.SqliteException or InvalidOperationException or IOException)
+        {
+            _logger.LogWarning("moving runs failed: {Error}", ex.Message);
+            return new Ack { Ok = false, Error = ex.Message };
         }
     }
 

@@ -78,6 +78,15 @@ public enum PacketCode : ushort
     /// <summary>Deletes test rows of a run.</summary>
     DeleteTests = 311,
 
+    /// <summary>Records that tests were archived.</summary>
+    RecordArchive = 330,
+
+    /// <summary>Moves whole runs between megatest.db and completed-runs.db.</summary>
+    MoveRecords = 331,
+
+    /// <summary>Copies whole runs from another area's database.</summary>
+    ImportRuns = 332,
+
     /// <summary>Control: start or continue a run.</summary>
     RunRequest = 900,
 

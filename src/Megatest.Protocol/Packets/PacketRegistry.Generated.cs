@@ -39,5 +39,8 @@ public static partial class PacketRegistry
         yield return (PacketCode.ControlAck, typeof(ControlAck));
         yield return (PacketCode.RunEnded, typeof(RunEnded));
         yield return (PacketCode.StatusReply, typeof(StatusReply));
+        yield return (PacketCode.RecordArchive, typeof(RecordArchive));
+        yield return (PacketCode.MoveRecords, typeof(MoveRecords));
+        yield return (PacketCode.ImportRuns, typeof(ImportRuns));
     }
 }
