@@ -67,6 +67,11 @@ public static class CommandLine
             return InTestCommands.Execute(args, Console.In, output);
         }
 
+        if (LifecycleCommands.Applies(args))
+        {
+            return LifecycleCommands.Execute(args, output, logs);
+        }
+
         if (ControlCommands.Applies(args))
         {
             return ControlCommands.Execute(args, output, errors, logs);

@@ -14,6 +14,10 @@ public static class Help
         Control (to the coordinator in megatest.config [services]; prints its ack):
           -kill-runs | -remove-runs | -rerun-clean | -archive MODE | -get-run-status
                [-target PATT] [-runname PATT] [-testpatt PATT]
+        Data lifecycle (-archive MODE is save, save-remove, keep-html or restore; [archive-disks] in megatest.config):
+          -reduce-records | -restore-records   [-target PATT] [-runname PATT]   (finished runs to/from completed-runs.db)
+          -destination AREA|PATH [-target PATT] [-runname PATT]   (copy finished runs to an area with the same keys)
+          -full-db   (with -list-runs, -list-db-targets: completed-runs.db too)
         Daemons (settings: [services], MEGATEST_NAME, --name value; stop with SIGTERM):
           megatest dbwriter | coordinator [--agent-timeout S]
           megatest agent [--slots N] [--labels HOSTTYPES] [--coordinator EP --dbwriter EP]

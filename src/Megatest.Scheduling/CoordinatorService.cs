@@ -5,6 +5,7 @@ using Megatest.Config;
 using Megatest.Core;
 using Megatest.Protocol;
 using Megatest.Protocol.Transport;
+using Megatest.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NetMQ;
@@ -44,6 +45,7 @@ public sealed class CoordinatorService : IDisposable
     private readonly LaunchGate _gate = new();
     private readonly RateLimiter _controlRate;
     private readonly SlurmAgentPool _slurm;
+    private readonly SemaphoreSlim _archiving = new(1, 1);
     private bool _subscribed;
     private bool _schedulePending;
 
@@ -225,6 +227,9 @@ public sealed class CoordinatorService : IDisposable
             case KillRequest kill:
                 OnKill(p, kill);
                 break;
+            case ArchiveRequest archive:
+                OnArchive(p, archive);
+                break;
             default:
                 Reply(p, new ControlAck { Accepted = false, Reason = $"this coordinator does not take {p.Header.Code} packets yet" });
                 break;
@@ -378,6 +383,54 @@ public sealed class CoordinatorService : IDisposable
                 }
             });
         }
+    }
+
+    /// <summary>
+    /// -archive: the coordinator sits where the run directories are (as for -remove-runs), so it archives them itself, one
+    /// request at a time on a worker thread; the rows change through the db writer and the ack comes when all is done.
+    /// </summary>
+    private void OnArchive(ReceivedPacket p, ArchiveRequest request)
+    {
+        RunArchiver archiver;
+        try
+        {
+            archiver = new RunArchiver(AreaConfig.Load(_options.AreaPath, null, EnvironmentScope.FromProcess()), AskDb);
+        }
+        catch (Exception ex) when (ex is ConfigException or AreaNotFoundException or IOException)
+        {
+            Reply(p, new ControlAck { Accepted = false, Reason = ex.Message });
+            return;
+        }
+
+        var active = _plans.Where(kv => !kv.Value.Ended).Select(kv => kv.Key).ToHashSet();
+        _ = Task.Run(async () =>
+        {
+            ControlAck ack;
+            await _archiving.WaitAsync();
+            try
+            {
+                ack = new ControlAck { Accepted = true, Reason = await archiver.RunAsync(request, active) };
+            }
+            catch (Exception ex) when (ex is ArchiveException or StorageException or IOException or UnauthorizedAccessException or TimeoutException)
+            {
+                _logger.LogWarning("-archive {Mode} failed: {Error}", request.Mode, ex.Message);
+                ack = new ControlAck { Accepted = false, Reason = ex.Message };
+            }
+            finally
+            {
+                _archiving.Release();
+            }
+
+            _work.Enqueue(() => Reply(p, ack));
+        });
+    }
+
+    /// <summary>Sends a packet to the db writer from any thread; the task ends with its reply.</summary>
+    private Task<IPacket> AskDb(IPacket packet)
+    {
+        var reply = new TaskCompletionSource<IPacket>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _work.Enqueue(() => Request(packet, r => reply.TrySetResult(r)));
+        return reply.Task;
     }
 
     private static TestMetaUpdate MetaOf(PlannedTest t) => new()

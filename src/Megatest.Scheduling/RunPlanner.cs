@@ -17,6 +17,11 @@ public static class RunPlanner
     {
         ArgumentNullException.ThrowIfNull(area);
         ArgumentNullException.ThrowIfNull(request);
+        if (string.Equals(area.Megatest.Get("setup", "allow-runs")?.Trim(), "no", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new PlanException($"this area takes no new runs: [setup] allow-runs no in {Path.Combine(area.TopPath, "megatest.config")}");
+        }
+
         if (request.RequireTargetSection && !area.RunConfigs.HasSection(request.Target))
         {
             throw new PlanException($"-reqtarg: target '{request.Target}' is not a section of {Path.Combine(area.TopPath, "runconfigs.config")}");

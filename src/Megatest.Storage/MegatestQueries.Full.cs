@@ -39,6 +39,17 @@ public sealed partial class MegatestQueries
         return RunBundle.Export(_connection, _reader.Keys(), runIds);
     }
 
+    private const string LatestArchiveSql =
+        "SELECT b.disk_path, a.archive_path FROM archives a JOIN archive_blocks b ON b.id = a.archive_block_id " +
+        "WHERE a.test_id = @id ORDER BY a.id DESC LIMIT 1";
+
+    /// <summary>The newest archive of a test: its block directory and the archive inside it; null when it was never archived.</summary>
+    public (string BlockPath, string ArchivePath)? LatestArchive(long testId)
+    {
+        var row = _commands.Single(LatestArchiveSql, r => new[] { r.IsDBNull(0) ? "" : r.GetString(0), r.IsDBNull(1) ? "" : r.GetString(1) }, ("@id", testId));
+        return row is null ? null : (row[0], row[1]);
+    }
+
     private void AttachCompleted(string completed)
     {
         Exec("ATTACH DATABASE @path AS completed", completed);
