@@ -197,12 +197,29 @@ public sealed class RunArchiver
             }
 
             var tool = ArchiveTool.For(archive, _area.Megatest);
+            // What is still there (HTML of keep-html, or the files of save) goes aside until the restored copy is checked.
+            var aside = Path.Combine(Path.GetDirectoryName(where.Physical)!, "." + Path.GetFileName(where.Physical) + ".before-restore");
+            if (Directory.Exists(aside))
+            {
+                Directory.Delete(aside, recursive: true);
+            }
+
+            if (Directory.Exists(where.Physical))
+            {
+                Directory.Move(where.Physical, aside);
+            }
+
             await tool.RestoreAsync(block, archive, where.Base, where.Relative);
             var manifest = Path.Combine(block, ArchiveTool.BaseName(archive) + ManifestSuffix);
             if (await VerifyAsync(manifest, where.Base, where.Relative) is { } mismatch)
             {
-                _notes.Add($"{Name(row)}: restored, but {mismatch}");
+                _notes.Add($"{Name(row)}: restored, but {mismatch}" + (Directory.Exists(aside) ? $" (what was there before is in {aside})" : ""));
                 continue;
+            }
+
+            if (Directory.Exists(aside))
+            {
+                Directory.Delete(aside, recursive: true);
             }
 
             RelinkToplevel(run, row, where);

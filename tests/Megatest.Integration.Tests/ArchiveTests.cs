@@ -17,9 +17,9 @@ public sealed class ArchiveTests : IDisposable
     public void Dispose() => _tmp.Dispose();
 
     [Theory]
-    [InlineData("tar", ".tar.zst")]
-    [InlineData("bup", "/latest")]
-    public async Task SaveRemoveThenRestore_BringsBackEveryFileByteForByte(string tool, string archiveSuffix)
+    [InlineData("tar", "save-remove", ".tar.zst")]
+    [InlineData("bup", "keep-html", "/latest")]
+    public async Task RemovingArchiveThenRestore_BringsBackEveryFileByteForByte(string tool, string mode, string archiveSuffix)
     {
         var area = SimpleRun($"[archive-disks]\narchive0 {_tmp.Path}/archive\n\n[archive]\nminspace 1\ntool {tool}\n");
         await Megatest(area, "-run", "-target", Target, "-runname", "r1", "-testpatt", "%");
@@ -27,10 +27,18 @@ public sealed class ArchiveTests : IDisposable
         var before = Hashes(runDir);
         Assert.Contains("test2/desert/step1.log", before.Keys);
 
-        var saved = await Megatest(area, "-archive", "save-remove", "-target", Target, "-runname", "r1", "-testpatt", "%");
-        Assert.Contains("accepted: save-remove: archived 6 tests in 1 runs", saved.Stdout, StringComparison.Ordinal);
-        Assert.False(Directory.Exists(Path.Combine(runDir, "test1")), "test1's run directory must be gone");
-        Assert.False(Directory.Exists(Path.Combine(runDir, "test2", "desert")), "the items' run directories must be gone");
+        var saved = await Megatest(area, "-archive", mode, "-target", Target, "-runname", "r1", "-testpatt", "%");
+        Assert.Contains($"accepted: {mode}: archived 6 tests in 1 runs", saved.Stdout, StringComparison.Ordinal);
+        if (mode == "keep-html")
+        {
+            Assert.False(File.Exists(Path.Combine(runDir, "test1", "step1.log")), "everything but the HTML must be gone");
+            Assert.True(File.Exists(Path.Combine(runDir, "test1", "step1.html")), "the log checker's HTML report stays");
+        }
+        else
+        {
+            Assert.False(Directory.Exists(Path.Combine(runDir, "test1")), "test1's run directory must be gone");
+            Assert.False(Directory.Exists(Path.Combine(runDir, "test2", "desert")), "the items' run directories must be gone");
+        }
         using (var db = new AreaDb(Path.Combine(area, "megatest.db")))
         {
             var tests = db.Tests("r1");
