@@ -55,7 +55,7 @@ public static class ControlCommands
             return 1;
         }
 
-        using var client = new ControlClient(coordinator);
+        using var client = new ControlClient(coordinator, embedded is null ? services.ClientSecurity() : null);
         var sent = client.Send(packet);
         var deadline = DateTime.UtcNow + AckTimeout;
         while (DateTime.UtcNow < deadline)

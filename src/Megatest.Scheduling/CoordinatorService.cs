@@ -5,6 +5,7 @@ using Megatest.Config;
 using Megatest.Core;
 using Megatest.Protocol;
 using Megatest.Protocol.Transport;
+using Megatest.Protocol.Transport.Security;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NetMQ;
@@ -45,6 +46,7 @@ public sealed class CoordinatorService : IDisposable
     private readonly RateLimiter _controlRate;
     private readonly SlurmAgentPool _slurm;
     private bool _subscribed;
+    private PeerGate _peers = new(null, "coordinator");
     private bool _schedulePending;
 
     /// <summary>Creates the coordinator; nothing binds until <see cref="Start"/>.</summary>
@@ -76,11 +78,12 @@ public sealed class CoordinatorService : IDisposable
     public void Start()
     {
         _router = Endpoints.Configure(new RouterSocket());
-        Endpoint = Endpoints.Bind(_router, _options.Endpoint);
+        Endpoint = Endpoints.Bind(_router, _options.Endpoint, _options.Security);
+        _peers = new PeerGate(_options.Security, "coordinator", _logger);
         _db = Endpoints.Configure(new DealerSocket());
-        _db.Connect(_options.DbWriterEndpoint);
+        Endpoints.Connect(_db, _options.DbWriterEndpoint, _options.Security);
         _sub = Endpoints.Configure(new SubscriberSocket());
-        _sub.Connect(_options.DbWriterPublishEndpoint);
+        Endpoints.Connect(_sub, _options.DbWriterPublishEndpoint, _options.Security);
         _sub.SubscribeToAnyTopic();
         _router.ReceiveReady += (_, _) => Guarded(DrainRouter);
         _db.ReceiveReady += (_, _) => Guarded(DrainDb);
@@ -151,6 +154,12 @@ public sealed class CoordinatorService : IDisposable
         NetMQMessage? msg = null;
         while (_router!.TryReceiveMultipartMessage(TimeSpan.Zero, ref msg))
         {
+            if (!_peers.Admit(_router!, msg))
+            {
+                msg = null;
+                continue;
+            }
+
             if (!PacketSocketExtensions.TryDecode(msg, hasRouting: true, out var received, out var error))
             {
                 _logger.LogWarning("coordinator rejected a message of {Frames} frames: {Error}", msg.FrameCount, error);

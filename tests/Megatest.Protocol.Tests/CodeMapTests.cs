@@ -29,6 +29,8 @@ public sealed class CodeMapTests
         ("SubscribeProbe", 309, typeof(SubscribeProbe)),
         ("ProbeEcho", 310, typeof(ProbeEcho)),
         ("DeleteTests", 311, typeof(DeleteTests)),
+        ("AuthHello", 800, typeof(AuthHello)),
+        ("AuthReply", 801, typeof(AuthReply)),
         ("RunRequest", 900, typeof(RunRequest)),
         ("KillRequest", 901, typeof(KillRequest)),
         ("RerunCleanRequest", 902, typeof(RerunCleanRequest)),

@@ -39,5 +39,7 @@ public static partial class PacketRegistry
         yield return (PacketCode.ControlAck, typeof(ControlAck));
         yield return (PacketCode.RunEnded, typeof(RunEnded));
         yield return (PacketCode.StatusReply, typeof(StatusReply));
+        yield return (PacketCode.AuthHello, typeof(AuthHello));
+        yield return (PacketCode.AuthReply, typeof(AuthReply));
     }
 }
