@@ -74,6 +74,7 @@ public sealed class DbWriterService : IDisposable
         Endpoint = Endpoints.Bind(_router, _options.Endpoint, _options.Security);
         PublishEndpoint = Endpoints.Bind(_pub, _options.PublishEndpoint, _options.Security);
         _gate = new PeerGate(_options.Security, "db writer", _logger);
+        _gate.Watch(_router);
         _router.ReceiveReady += (_, _) => OnReceiveReady();
         _statsTimer = new NetMQTimer(StatsInterval);
         _statsTimer.Elapsed += (_, _) => RefreshStats();
@@ -101,6 +102,7 @@ public sealed class DbWriterService : IDisposable
         }
 
         _poller?.Dispose();
+        _gate.Dispose();
         _router?.Dispose();
         _pub?.Dispose();
         _db?.Dispose();

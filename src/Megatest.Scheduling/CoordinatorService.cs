@@ -80,6 +80,7 @@ public sealed class CoordinatorService : IDisposable
         _router = Endpoints.Configure(new RouterSocket());
         Endpoint = Endpoints.Bind(_router, _options.Endpoint, _options.Security);
         _peers = new PeerGate(_options.Security, "coordinator", _logger);
+        _peers.Watch(_router);
         _db = Endpoints.Configure(new DealerSocket());
         Endpoints.Connect(_db, _options.DbWriterEndpoint, _options.Security);
         _sub = Endpoints.Configure(new SubscriberSocket());
@@ -125,6 +126,7 @@ public sealed class CoordinatorService : IDisposable
 
         _thread?.Join(TimeSpan.FromSeconds(5));
         _poller.Dispose();
+        _peers.Dispose();
         _router?.Dispose();
         _db?.Dispose();
         _sub?.Dispose();

@@ -54,7 +54,7 @@ public sealed class DaemonSettings
     /// <summary>The key directory (default ~/.megatest/keys).</summary>
     public string? KeysDir { get; set; }
 
-    /// <summary>This daemon's key pair name (default: the server key for dbwriter and coordinator, else the user name).</summary>
+    /// <summary>Agent and monitor: this client's key pair name (default: the user name); dbwriter and coordinator use the server key.</summary>
     public string? Key { get; set; }
 
     /// <summary>The daemons' key pair name (default "server").</summary>

@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NetMQ;
+using NetMQ.Monitoring;
 
 namespace Megatest.Protocol.Transport.Security;
 
@@ -9,9 +11,10 @@ namespace Megatest.Protocol.Transport.Security;
 /// received message passes <see cref="Admit"/> first. An <see cref="AuthHello"/> is checked and answered here; any
 /// other packet passes only when its routing identity has authenticated, else it is dropped, answered with a
 /// not-authenticated <see cref="AuthReply"/> and logged (at most a few lines every 10 s). Without security every
-/// message passes.
+/// message passes. A secured gate also logs every TCP connection accepted and closed (a peer without CURVE, or with
+/// another server key, is closed by ZeroMQ during the handshake and never reaches <see cref="Admit"/>).
 /// </summary>
-public sealed class PeerGate
+public sealed class PeerGate : IDisposable
 {
     private const int MaxPeers = 65_536;
     private readonly TransportSecurity? _security;
@@ -20,6 +23,9 @@ public sealed class PeerGate
     private readonly PacketStamp _stamp;
     private readonly Dictionary<string, Peer> _peers = new(StringComparer.Ordinal);
     private readonly LogLimiter _refusals = new(TimeSpan.FromSeconds(10), 5);
+    private readonly LogLimiter _connections = new(TimeSpan.FromSeconds(10), 20);
+    private readonly ConcurrentDictionary<object, (string Address, long Since)> _open = new();
+    private NetMQMonitor? _monitor;
     private long _dropped;
     private long _refused;
 
@@ -31,6 +37,57 @@ public sealed class PeerGate
         _role = role;
         _logger = logger ?? NullLogger.Instance;
         _stamp = new PacketStamp(role + "@" + Environment.MachineName);
+    }
+
+    /// <summary>With security, logs the TCP connections of <paramref name="socket"/> (call after it is bound).</summary>
+    public void Watch(NetMQSocket socket)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        if (_security is null || _monitor is not null)
+        {
+            return;
+        }
+
+        _monitor = new NetMQMonitor(socket, $"inproc://peergate-{Guid.NewGuid():N}", SocketEvents.Accepted | SocketEvents.Disconnected);
+        _monitor.Accepted += (_, e) =>
+        {
+            var address = e.Socket?.RemoteEndPoint?.ToString() ?? "?";
+            _open[e.Socket ?? new object()] = (address, Environment.TickCount64);
+            Connection($"{_role}: connection from {address} accepted");
+        };
+        _monitor.Disconnected += (_, e) =>
+        {
+            var (address, since) = e.Socket is not null && _open.TryRemove(e.Socket, out var open) ? open : ("?", Environment.TickCount64);
+            Connection($"{_role}: connection from {address} closed after {Environment.TickCount64 - since} ms");
+        };
+        _ = _monitor.StartAsync();
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_monitor is { } monitor)
+        {
+            _monitor = null;
+            try
+            {
+                monitor.Stop();
+            }
+            catch (InvalidOperationException)
+            {
+                // not started yet
+            }
+
+            monitor.Dispose();
+        }
+    }
+
+    private void Connection(string line)
+    {
+        lock (_connections)
+        {
+            _connections.Log(_logger, LogLevel.Information, line);
+        }
     }
 
     /// <summary>Packets dropped because their peer had not authenticated.</summary>

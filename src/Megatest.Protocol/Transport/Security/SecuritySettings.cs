@@ -6,7 +6,7 @@ namespace Megatest.Protocol.Transport.Security;
 /// </summary>
 /// <param name="Mode"><c>curve</c> to secure every link, <c>none</c> (or unset) for plain links.</param>
 /// <param name="KeysDir">The key directory (default <c>~/.megatest/keys</c>).</param>
-/// <param name="Key">This process's key pair (default: the server key for the db writer and coordinator, else the user name).</param>
+/// <param name="Key">A client's key pair (default: the user name); the db writer and the coordinator always use the server key.</param>
 /// <param name="ServerKey">The daemons' key pair (default <c>server</c>).</param>
 public sealed record SecuritySettings(string? Mode, string? KeysDir, string? Key, string? ServerKey)
 {
@@ -33,8 +33,8 @@ public sealed record SecuritySettings(string? Mode, string? KeysDir, string? Key
     /// <summary>The daemons' key name in force.</summary>
     public string ServerKeyName => ServerKey is { Length: > 0 } name ? name : DefaultServerKey;
 
-    /// <summary>The key name this process uses; a daemon serving links (<paramref name="serves"/>) uses the server key by default.</summary>
-    public string KeyName(bool serves) => Key is { Length: > 0 } name ? name : serves ? ServerKeyName : Environment.UserName;
+    /// <summary>The key name this process uses: a daemon serving links (<paramref name="serves"/>) uses the server key, the others <see cref="Key"/> or the user name.</summary>
+    public string KeyName(bool serves) => serves ? ServerKeyName : Key is { Length: > 0 } name ? name : Environment.UserName;
 
     /// <summary>Loads the keys when security is on, else null. Throws <see cref="KeyFileException"/> naming the missing or bad file.</summary>
     public TransportSecurity? Load(bool serves) =>
