@@ -38,11 +38,7 @@ public sealed record ServiceEndpoints(string? Coordinator, string? DbWriter, str
         ArgumentNullException.ThrowIfNull(config);
         return new ServiceEndpoints(Value(config, "coordinator"), Value(config, "dbwriter"), Value(config, "dbwriter-publish"))
         {
-            Security = new SecuritySettings(
-                Override("SECURITY", Value(config, "security")),
-                Override("KEYSDIR", Value(config, "keys-dir")),
-                Override("KEY", Value(config, "key")),
-                Override("SERVERKEY", Value(config, "server-key"))),
+            Security = SecuritySettings.From(key => Value(config, key)),
         };
     }
 
@@ -66,9 +62,6 @@ public sealed record ServiceEndpoints(string? Coordinator, string? DbWriter, str
         return endpoint.Replace("tcp://0.0.0.0:", "tcp://127.0.0.1:", StringComparison.Ordinal)
             .Replace("tcp://*:", "tcp://127.0.0.1:", StringComparison.Ordinal);
     }
-
-    private static string? Override(string name, string? configured) =>
-        Environment.GetEnvironmentVariable("MEGATEST_" + name) is { Length: > 0 } fromEnvironment ? fromEnvironment : configured;
 
     private static string? Value(ConfigData config, string key) =>
         config.Get(Section, key)?.Trim() is { Length: > 0 } v ? v : null;

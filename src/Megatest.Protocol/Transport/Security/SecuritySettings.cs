@@ -10,6 +10,19 @@ namespace Megatest.Protocol.Transport.Security;
 /// <param name="ServerKey">The daemons' key pair (default <c>server</c>).</param>
 public sealed record SecuritySettings(string? Mode, string? KeysDir, string? Key, string? ServerKey)
 {
+    /// <summary>
+    /// Reads the settings from megatest.config <c>[services]</c> (through <paramref name="services"/>, key to value or null),
+    /// each overridden by MEGATEST_SECURITY, MEGATEST_KEYSDIR, MEGATEST_KEY or MEGATEST_SERVERKEY when set.
+    /// </summary>
+    public static SecuritySettings From(Func<string, string?> services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        string? Read(string key, string variable) =>
+            Environment.GetEnvironmentVariable("MEGATEST_" + variable) is { Length: > 0 } fromEnvironment ? fromEnvironment
+            : services(key)?.Trim() is { Length: > 0 } configured ? configured : null;
+        return new SecuritySettings(Read("security", "SECURITY"), Read("keys-dir", "KEYSDIR"), Read("key", "KEY"), Read("server-key", "SERVERKEY"));
+    }
+
     /// <summary>Plain links.</summary>
     public static SecuritySettings None { get; } = new(null, null, null, null);
 
