@@ -21,15 +21,16 @@ public sealed class SecureLinkTests : IDisposable
     private readonly RouterSocket _router = Endpoints.Configure(new RouterSocket());
     private readonly ListLogger _log = new();
     private readonly PeerGate _gate;
+    private readonly TransportSecurity _serverSecurity;
     private readonly string _endpoint;
     private readonly List<NetMQSocket> _clients = [];
 
     public SecureLinkTests()
     {
         File.WriteAllText(Path.Combine(_dir.Path, AllowList.FileName), $"# who may talk to the daemons\nalice {_alice.PublicKey}\nserver {_server.PublicKey}\n");
-        var serverSecurity = new TransportSecurity(_server, _server, AllowList.Read(Path.Combine(_dir.Path, AllowList.FileName)));
-        _endpoint = Endpoints.Bind(_router, "tcp://127.0.0.1:0", serverSecurity);
-        _gate = new PeerGate(serverSecurity, "test server", _log);
+        _serverSecurity = new TransportSecurity(_server, _server, AllowList.Read(Path.Combine(_dir.Path, AllowList.FileName)));
+        _endpoint = Endpoints.Bind(_router, "tcp://127.0.0.1:0", _serverSecurity);
+        _gate = new PeerGate(_serverSecurity, "test server", _log);
     }
 
     public void Dispose()
@@ -54,6 +55,41 @@ public sealed class SecureLinkTests : IDisposable
         Assert.Equal("t1", Assert.IsType<SubscribeProbe>(admitted.Packet).Token);
         Assert.Contains(_log.Lines, l => l.Contains("authenticated a peer as alice", StringComparison.Ordinal));
         Assert.Null(SecureLink.Refusal(client));
+    }
+
+    [Fact]
+    public void ServerThatForgotThePeer_DropsItsPackets_UntilTheClientSaysHelloAgain()
+    {
+        var client = Dealer(_alice);
+        var stamp = new PacketStamp("cli@test");
+        client.SendPacket(stamp, new SubscribeProbe { Token = "before" });
+        Assert.Equal("before", Assert.IsType<SubscribeProbe>(PumpUntilAdmitted().Packet).Token);
+
+        // A restarted server knows nobody: the same connection must authenticate again, which the client does by itself
+        // when it reads the not-authenticated answer.
+        using var restarted = new PeerGate(_serverSecurity, "restarted server", _log);
+        var deadline = DateTime.UtcNow + s_timeout;
+        ReceivedPacket? admitted = null;
+        while (admitted is null && DateTime.UtcNow < deadline)
+        {
+            client.SendPacket(stamp, new SubscribeProbe { Token = "after" });
+            NetMQMessage? msg = null;
+            while (admitted is null && _router.TryReceiveMultipartMessage(TimeSpan.FromMilliseconds(100), ref msg))
+            {
+                if (restarted.Admit(_router, msg) && PacketSocketExtensions.TryDecode(msg, true, out var received, out _))
+                {
+                    admitted = received;
+                }
+
+                msg = null;
+            }
+
+            client.TryReceivePacket(false, TimeSpan.FromMilliseconds(200), out _, out _);
+        }
+
+        Assert.Equal("after", Assert.IsType<SubscribeProbe>(admitted?.Packet).Token);
+        Assert.True(restarted.Dropped >= 1);
+        Assert.Contains(_log.Lines, l => l.Contains("restarted server authenticated a peer as alice", StringComparison.Ordinal));
     }
 
     [Fact]

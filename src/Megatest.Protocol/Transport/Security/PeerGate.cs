@@ -61,6 +61,8 @@ public sealed class PeerGate : IDisposable
             Connection($"{_role}: connection from {address} closed after {Environment.TickCount64 - since} ms");
         };
         _ = _monitor.StartAsync();
+        // Events raised before the monitor's own socket is connected are lost: let it start before clients can arrive.
+        SpinWait.SpinUntil(() => _monitor.IsRunning, TimeSpan.FromSeconds(2));
     }
 
     /// <inheritdoc />
