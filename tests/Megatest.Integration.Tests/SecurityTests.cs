@@ -101,6 +101,24 @@ public sealed class SecurityTests : IDisposable
         Assert.Contains(store.Load("mallory", needSecret: false).PublicKey, site.Coordinator.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task CurveDaemon_WithoutItsKey_OrWithABadMode_StopsWithOneClearMessage()
+    {
+        var area = _tmp.CopyFrom(Path.Combine(TestPaths.SharedAreas, "mintest"), "mintest");
+        var keys = Path.Combine(_tmp.Path, "empty-keys");
+        File.AppendAllText(Path.Combine(area, "megatest.config"), $"\n[services]\ndbwriter tcp://127.0.0.1:0\ndbwriter-publish tcp://127.0.0.1:0\nsecurity curve\nkeys-dir {keys}\n");
+
+        var missing = await MegatestProcess.RunAsync(area, s_timeout, "dbwriter");
+        Assert.True(missing.ExitCode != 0, missing.ToString());
+        Assert.Contains($"no secret key {Path.Combine(keys, "server.key_secret")}: create it with `megatest keys create server`", missing.Stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(area, "megatest.db")), "nothing is opened before the keys are there");
+
+        var env = new Dictionary<string, string> { ["MEGATEST_SECURITY"] = "tls" };
+        var bad = await MegatestProcess.RunFileAsync(MegatestProcess.Executable, area, s_timeout, env, "dbwriter");
+        Assert.True(bad.ExitCode != 0, bad.ToString());
+        Assert.Contains("[services] security tls: expected curve or none", bad.Stderr, StringComparison.Ordinal);
+    }
+
     private static async Task<int> NullGreetingAsync(string endpoint)
     {
         var port = int.Parse(endpoint[(endpoint.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture);

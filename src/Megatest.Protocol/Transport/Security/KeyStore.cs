@@ -86,13 +86,13 @@ public sealed partial class KeyStore
 
         if (needSecret)
         {
-            throw new KeyFileException($"no secret key {secretPath}: create it with `megatest -keys create {name}` (keys-dir {Directory})");
+            throw new KeyFileException($"no secret key {secretPath}: create it with `megatest keys create {name}` (keys-dir {Directory})");
         }
 
         var publicPath = PublicPath(name);
         return File.Exists(publicPath)
             ? ReadCertificate(name, publicPath, false)
-            : throw new KeyFileException($"no key {publicPath}: create it with `megatest -keys create {name}` or copy {name}.key into {Directory}");
+            : throw new KeyFileException($"no key {publicPath}: create it with `megatest keys create {name}` or copy {name}.key into {Directory}");
     }
 
     /// <summary>The allowlist of this directory.</summary>
