@@ -58,9 +58,9 @@ public sealed class AgentService : IDisposable, IStatusSink
     {
         _coordinator = Endpoints.Configure(new DealerSocket());
         _coordinator.Options.Identity = System.Text.Encoding.UTF8.GetBytes("agent:" + _options.AgentId);
-        _coordinator.Connect(_options.CoordinatorEndpoint);
+        Endpoints.Connect(_coordinator, _options.CoordinatorEndpoint, _options.Security);
         _db = Endpoints.Configure(new DealerSocket());
-        _db.Connect(_options.DbWriterEndpoint);
+        Endpoints.Connect(_db, _options.DbWriterEndpoint, _options.Security);
         _inTest = Endpoints.Configure(new RouterSocket());
         InTestEndpoint = Endpoints.Bind(_inTest, _options.InTestEndpoint);
         if (_options.JournalDirectory is { } journalDirectory)

@@ -43,7 +43,7 @@ public static class CommandLine
             errors.WriteLine("megatest: " + ex.Message);
             return ex.ExitCode;
         }
-        catch (Exception ex) when (ex is ConfigException or TargetException or AreaNotFoundException or PlanException)
+        catch (Exception ex) when (ex is ConfigException or TargetException or AreaNotFoundException or PlanException or Megatest.Protocol.Transport.Security.KeyFileException)
         {
             errors.WriteLine("megatest: " + ex.Message);
             return 1;

@@ -58,7 +58,7 @@ public static class ControlCommands
             return 1;
         }
 
-        using var client = new ControlClient(coordinator);
+        using var client = new ControlClient(coordinator, embedded is null ? services.ClientSecurity() : null);
         var sent = client.Send(packet);
         var timeout = packet is ArchiveRequest ? ArchiveAckTimeout : AckTimeout;
         var deadline = DateTime.UtcNow + timeout;

@@ -23,6 +23,10 @@ public static class Help
           megatest agent [--slots N] [--labels HOSTTYPES] [--coordinator EP --dbwriter EP]
                [--idle-exit S] [--max-tests N]   (exit when idle for S seconds / after N tests: Slurm jobs)
           megatest monitor [-target PATT] [-runname PATT] [-testpatt PATT] [-dumpmode json] [--once]
+        Security ([services] security curve: CURVE on every link, clients checked against an allowlist):
+          megatest keys create NAME [--no-allow] [--keys-dir DIR]   (NAME.key, NAME.key_secret 0600, authorized_keys)
+          megatest keys list [--keys-dir DIR]
+          daemons and clients: [services] keys-dir DIR, key NAME, server-key NAME (or --keys-dir, --key, --server-key)
         Queries:
           -list-runs RUNPATT [-target PATT] [-testpatt PATT] [-state S] [-status X] [-dumpmode json]
           -list-targets [-target PATT]      -list-db-targets      -show-keys      -list-disks

@@ -62,7 +62,7 @@ public static class RunCommand
             }
 
             errors.WriteLine("Using the coordinator at " + coordinator);
-            var ran = Follow(coordinator, follow ? ServiceEndpoints.Connectable(services.DbWriterPublish!) : null, request, output, errors);
+            var ran = Follow(coordinator, follow ? ServiceEndpoints.Connectable(services.DbWriterPublish!) : null, services.ClientSecurity(), request, output, errors);
             if (ran == 0 && follow)
             {
                 LifecycleCommands.AutoMigrate(area, target, runName, errors, logs);
@@ -79,7 +79,7 @@ public static class RunCommand
         int exit;
         using (var roles = new EmbeddedRoles(area, logs))
         {
-            exit = Follow(roles.CoordinatorEndpoint, roles.PublishEndpoint, request, output, errors);
+            exit = Follow(roles.CoordinatorEndpoint, roles.PublishEndpoint, null, request, output, errors);
         }
 
         if (exit == 0)
@@ -91,14 +91,17 @@ public static class RunCommand
         return exit;
     }
 
-    /// <summary>Drops the run packet and follows the run to its end; with a null <paramref name="publish"/> returns right after the ack.</summary>
-    public static int Follow(string coordinator, string? publish, RunRequest request, TextWriter output, TextWriter errors)
+    /// <summary>
+    /// Drops the run packet and follows the run to its end; with a null <paramref name="publish"/> returns right after the ack.
+    /// <paramref name="security"/> secures both links (null: plain, as the embedded roles are).
+    /// </summary>
+    public static int Follow(string coordinator, string? publish, Megatest.Protocol.Transport.Security.TransportSecurity? security, RunRequest request, TextWriter output, TextWriter errors)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(errors);
-        using var follower = publish is null ? null : new ChangeFollower(publish);
-        using var client = new ControlClient(coordinator);
+        using var follower = publish is null ? null : new ChangeFollower(publish, security);
+        using var client = new ControlClient(coordinator, security);
         var sent = client.Send(request);
         var ack = WaitFor<ControlAck>(client, sent.MessageId, TimeSpan.FromSeconds(120));
         if (ack is null)

@@ -1,5 +1,6 @@
 using Megatest.Protocol;
 using Megatest.Protocol.Transport;
+using Megatest.Protocol.Transport.Security;
 using Megatest.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -29,6 +30,7 @@ public sealed class DbWriterService : IDisposable
     private long _duplicates;
     private readonly HashSet<long> _statsDirty = [];
     private NetMQTimer? _statsTimer;
+    private PeerGate _gate = new(null, "db writer");
 
     /// <summary>Creates the service; nothing opens until <see cref="Start"/>.</summary>
     public DbWriterService(DbWriterOptions options, ILogger? logger = null)
@@ -69,8 +71,10 @@ public sealed class DbWriterService : IDisposable
 
         _router = Endpoints.Configure(new RouterSocket());
         _pub = Endpoints.Configure(new PublisherSocket());
-        Endpoint = Endpoints.Bind(_router, _options.Endpoint);
-        PublishEndpoint = Endpoints.Bind(_pub, _options.PublishEndpoint);
+        Endpoint = Endpoints.Bind(_router, _options.Endpoint, _options.Security);
+        PublishEndpoint = Endpoints.Bind(_pub, _options.PublishEndpoint, _options.Security);
+        _gate = new PeerGate(_options.Security, "db writer", _logger);
+        _gate.Watch(_router);
         _router.ReceiveReady += (_, _) => OnReceiveReady();
         _statsTimer = new NetMQTimer(StatsInterval);
         _statsTimer.Elapsed += (_, _) => RefreshStats();
@@ -98,6 +102,7 @@ public sealed class DbWriterService : IDisposable
         }
 
         _poller?.Dispose();
+        _gate.Dispose();
         _router?.Dispose();
         _pub?.Dispose();
         _db?.Dispose();
@@ -116,6 +121,12 @@ public sealed class DbWriterService : IDisposable
         NetMQMessage? msg = null;
         while (batch.Count < _options.MaxBatch && _router!.TryReceiveMultipartMessage(TimeSpan.Zero, ref msg))
         {
+            if (!_gate.Admit(_router!, msg))
+            {
+                msg = null;
+                continue;
+            }
+
             if (PacketSocketExtensions.TryDecode(msg, hasRouting: true, out var received, out var error))
             {
                 batch.Add(received!);

@@ -2,7 +2,7 @@ namespace Megatest.Protocol;
 
 /// <summary>
 /// The wire discriminator of every packet. Values are frozen: never renumber, only append.
-/// Blocks: 1xx agent conversation, 2xx status, 3xx db writer, 9xx control.
+/// Blocks: 1xx agent conversation, 2xx status, 3xx db writer, 8xx security, 9xx control.
 /// </summary>
 public enum PacketCode : ushort
 {
@@ -86,6 +86,12 @@ public enum PacketCode : ushort
 
     /// <summary>Copies whole runs from another area's database.</summary>
     ImportRuns = 332,
+
+    /// <summary>Security: a client proves it holds an allowlisted key (first packet on a link to a secured daemon).</summary>
+    AuthHello = 800,
+
+    /// <summary>Security: the answer to <see cref="AuthHello"/>, or the refusal of a packet from a peer not authenticated.</summary>
+    AuthReply = 801,
 
     /// <summary>Control: start or continue a run.</summary>
     RunRequest = 900,

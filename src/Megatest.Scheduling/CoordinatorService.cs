@@ -6,6 +6,7 @@ using Megatest.Core;
 using Megatest.Protocol;
 using Megatest.Protocol.Transport;
 using Megatest.Storage;
+using Megatest.Protocol.Transport.Security;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NetMQ;
@@ -47,6 +48,7 @@ public sealed class CoordinatorService : IDisposable
     private readonly SlurmAgentPool _slurm;
     private readonly SemaphoreSlim _archiving = new(1, 1);
     private bool _subscribed;
+    private PeerGate _peers = new(null, "coordinator");
     private bool _schedulePending;
 
     /// <summary>Creates the coordinator; nothing binds until <see cref="Start"/>.</summary>
@@ -78,11 +80,13 @@ public sealed class CoordinatorService : IDisposable
     public void Start()
     {
         _router = Endpoints.Configure(new RouterSocket());
-        Endpoint = Endpoints.Bind(_router, _options.Endpoint);
+        Endpoint = Endpoints.Bind(_router, _options.Endpoint, _options.Security);
+        _peers = new PeerGate(_options.Security, "coordinator", _logger);
+        _peers.Watch(_router);
         _db = Endpoints.Configure(new DealerSocket());
-        _db.Connect(_options.DbWriterEndpoint);
+        Endpoints.Connect(_db, _options.DbWriterEndpoint, _options.Security);
         _sub = Endpoints.Configure(new SubscriberSocket());
-        _sub.Connect(_options.DbWriterPublishEndpoint);
+        Endpoints.Connect(_sub, _options.DbWriterPublishEndpoint, _options.Security);
         _sub.SubscribeToAnyTopic();
         _router.ReceiveReady += (_, _) => Guarded(DrainRouter);
         _db.ReceiveReady += (_, _) => Guarded(DrainDb);
@@ -124,6 +128,7 @@ public sealed class CoordinatorService : IDisposable
 
         _thread?.Join(TimeSpan.FromSeconds(5));
         _poller.Dispose();
+        _peers.Dispose();
         _router?.Dispose();
         _db?.Dispose();
         _sub?.Dispose();
@@ -153,6 +158,12 @@ public sealed class CoordinatorService : IDisposable
         NetMQMessage? msg = null;
         while (_router!.TryReceiveMultipartMessage(TimeSpan.Zero, ref msg))
         {
+            if (!_peers.Admit(_router!, msg))
+            {
+                msg = null;
+                continue;
+            }
+
             if (!PacketSocketExtensions.TryDecode(msg, hasRouting: true, out var received, out var error))
             {
                 _logger.LogWarning("coordinator rejected a message of {Frames} frames: {Error}", msg.FrameCount, error);

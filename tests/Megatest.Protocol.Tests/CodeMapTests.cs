@@ -32,6 +32,8 @@ public sealed class CodeMapTests
         ("RecordArchive", 330, typeof(RecordArchive)),
         ("MoveRecords", 331, typeof(MoveRecords)),
         ("ImportRuns", 332, typeof(ImportRuns)),
+        ("AuthHello", 800, typeof(AuthHello)),
+        ("AuthReply", 801, typeof(AuthReply)),
         ("RunRequest", 900, typeof(RunRequest)),
         ("KillRequest", 901, typeof(KillRequest)),
         ("RerunCleanRequest", 902, typeof(RerunCleanRequest)),

@@ -42,5 +42,7 @@ public static partial class PacketRegistry
         yield return (PacketCode.RecordArchive, typeof(RecordArchive));
         yield return (PacketCode.MoveRecords, typeof(MoveRecords));
         yield return (PacketCode.ImportRuns, typeof(ImportRuns));
+        yield return (PacketCode.AuthHello, typeof(AuthHello));
+        yield return (PacketCode.AuthReply, typeof(AuthReply));
     }
 }
