@@ -42,6 +42,7 @@ public sealed class CoordinatorService : IDisposable
     private NetMQTimer? _agentTimer;
     private Thread? _thread;
     private readonly LaunchGate _gate = new();
+    private readonly RollupPages _rollups = new();
     private readonly RateLimiter _controlRate;
     private readonly SlurmAgentPool _slurm;
     private bool _subscribed;
@@ -453,6 +454,7 @@ public sealed class CoordinatorService : IDisposable
             plan.InFlight.Remove(ended.TestId);
             if (plan.RowById(ended.TestId) is { } row)
             {
+                plan.Wake(row);
                 AfterChange(plan, row);
             }
         }
@@ -535,8 +537,7 @@ public sealed class CoordinatorService : IDisposable
 
         if (row.ItemPath.Length > 0 && (States.IsEnded(row.State) || row.Status != Statuses.NA) && !States.IsRunning(row.State))
         {
-            var dir = Path.Combine(plan.Area.RunPath(plan.Request.Target, plan.Request.RunName), row.TestName);
-            RollupPage.Write(plan.Area, dir, row.TestName, plan.Rows.Where(r => r.TestName == row.TestName && r.ItemPath.Length > 0));
+            _rollups.Changed(plan, row.TestName);
         }
     }
 
@@ -589,6 +590,7 @@ public sealed class CoordinatorService : IDisposable
             // Nothing running and nothing on its way, yet rows wait: first make sure our view is current,
             // then give up on rows whose prerequisites can never be met.
             plan.StallTicks++;
+            plan.WakeAll(); // passes look only at what changed: an idle run is looked at whole, so nothing can be missed
             _logger.LogDebug("run {RunId} idle: unfinished {Tests}, waiting rows {Rows}", plan.RunId,
                 string.Join(",", plan.Order.Where(t => !t.Finished).Select(t => t.Name)),
                 string.Join(",", Scheduler.Waiting(plan).Select(r => r.TestName + "/" + r.ItemPath + "=" + r.State + "/" + r.Status)));
@@ -611,6 +613,7 @@ public sealed class CoordinatorService : IDisposable
             }
         }
 
+        _rollups.Flush();
         _slurm.Tick(Endpoint, _plans.Values, _agents.Values); // [jobtools] launcher slurm: keeps agent jobs submitted
         RequestSchedule();
     }
@@ -642,7 +645,8 @@ public sealed class CoordinatorService : IDisposable
                 plan,
                 t => Reserve(plan, t),
                 (t, row) => plan.History.SkipReason(plan, t, row, RunningHere),
-                (t, row) => _gate.MustWait(plan, t, row, LowestLoad, RunningHere));
+                (t, row) => _gate.MustWait(plan, t, row, LowestLoad, RunningHere),
+                () => HasCapacity(plan));
             foreach (var decision in decisions)
             {
                 Carry(plan, decision);
@@ -655,6 +659,10 @@ public sealed class CoordinatorService : IDisposable
             }
         }
     }
+
+    /// <summary>False when no launch can be reserved at all (every slot or max_concurrent_jobs taken).</summary>
+    private bool HasCapacity(RunPlan plan) =>
+        _placement.Count + _reservations.Count < MaxJobs(plan) && _agents.Values.Any(a => a.Available > 0);
 
     private bool Reserve(RunPlan plan, PlannedTest test)
     {
@@ -742,6 +750,11 @@ public sealed class CoordinatorService : IDisposable
             _placement.Remove(id);
             _groupOf.Remove(id);
             var plan = _plans.Values.FirstOrDefault(x => x.InFlight.Remove(id));
+            if (plan?.RowById(id) is { } row)
+            {
+                plan.Wake(row);
+            }
+
             Request(new StatusChange { TestId = id, State = States.Incomplete, Status = Statuses.Dead, Comment = $"agent {agent.AgentId} on {agent.Host} lost: {reason}" }, _ => { }, plan);
         }
     }
@@ -828,6 +841,7 @@ public sealed class CoordinatorService : IDisposable
 
     private void EndRun(RunPlan plan)
     {
+        _rollups.Flush(plan);
         var counts = plan.Counts();
         var summary = new RunSummary { RunId = plan.RunId, Target = plan.Request.Target, RunName = plan.Request.RunName, State = "", Status = "", Counts = counts };
         var message = $"run {plan.Request.Target}/{plan.Request.RunName} ended: " + string.Join(", ", counts.Select(kv => $"{kv.Value} {kv.Key}"));
