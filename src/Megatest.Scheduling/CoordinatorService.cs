@@ -20,6 +20,9 @@ namespace Megatest.Scheduling;
 public sealed class CoordinatorService : IDisposable
 {
     private static readonly TimeSpan s_probeEvery = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Most test rows asked for or expected in one packet (a packet body holds at most 4 MiB).</summary>
+    private const int RowsPerPacket = 10_000;
     private readonly CoordinatorOptions _options;
     private readonly ILogger _logger;
     private readonly PacketStamp _stamp;
@@ -575,6 +578,27 @@ public sealed class CoordinatorService : IDisposable
         }, plan);
     }
 
+    /// <summary>
+    /// Brings the plan's rows up to date once the run has nothing left in flight, then <paramref name="then"/>. Every
+    /// status is committed by then (agents end a test only after its acks), so a run too large for one Snapshot
+    /// packet is read straight from the database instead.
+    /// </summary>
+    private void FinalView(RunPlan plan, Action then)
+    {
+        if (plan.RowCount <= RowsPerPacket)
+        {
+            RequestSnapshot(plan, then);
+            return;
+        }
+
+        foreach (var row in plan.History.Rows(plan.RunId))
+        {
+            plan.Apply(row);
+        }
+
+        then();
+    }
+
     private void OnTimer()
     {
         foreach (var plan in _plans.Values.Where(p => p.Ready && !p.Ended).ToList())
@@ -655,7 +679,7 @@ public sealed class CoordinatorService : IDisposable
             if (Scheduler.IsComplete(plan))
             {
                 plan.Ended = true;
-                RequestSnapshot(plan, () => EndRun(plan));
+                FinalView(plan, () => EndRun(plan));
             }
         }
     }
@@ -761,14 +785,8 @@ public sealed class CoordinatorService : IDisposable
 
     private int MaxJobs(RunPlan plan)
     {
-        var text = plan.Area.Megatest.Get("setup", "max_concurrent_jobs")?.Trim();
-        if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var max) && max > 0)
-        {
-            return max;
-        }
-
         // Deliberate fix: without max_concurrent_jobs the limit is the agents' slots, not 1.
-        return Math.Max(1, _agents.Values.Sum(a => a.Slots));
+        return RunPlanner.MaxConcurrentJobs(plan.Area) ?? Math.Max(1, _agents.Values.Sum(a => a.Slots));
     }
 
     private void Carry(RunPlan plan, Decision decision)
@@ -779,14 +797,18 @@ public sealed class CoordinatorService : IDisposable
                 Request(new StatusChange { TestId = set.Row.Id, State = set.State, Status = set.Status, Comment = set.Comment }, _ => { }, plan);
                 break;
             case ExpandDecision expand:
-                var keys = expand.Items.Select(i => new TestKey { TestName = expand.Test.Name, ItemPath = i.Path }).ToArray();
-                Request(new RegisterTests { RunId = plan.RunId, Tests = keys }, reply =>
+                // In chunks: the reply carries every registered row, and a packet holds at most 4 MiB.
+                foreach (var chunk in expand.Items.Chunk(RowsPerPacket))
                 {
-                    foreach (var row in ((TestsRegistered)reply).Rows)
+                    var keys = chunk.Select(i => new TestKey { TestName = expand.Test.Name, ItemPath = i.Path }).ToArray();
+                    Request(new RegisterTests { RunId = plan.RunId, Tests = keys }, reply =>
                     {
-                        plan.Apply(row);
-                    }
-                }, plan);
+                        foreach (var row in ((TestsRegistered)reply).Rows)
+                        {
+                            plan.Apply(row);
+                        }
+                    }, plan);
+                }
 
                 // The toplevel is never launched: it lives in the link tree and its log is the rollup page.
                 if (plan.Row(expand.Test.Name, "") is { } top)

@@ -113,6 +113,9 @@ public sealed class RunPlan
     /// <summary>Consecutive idle checks that found nothing to do but waiting rows.</summary>
     public int StallTicks { get; set; }
 
+    /// <summary>How many rows are known.</summary>
+    public int RowCount => _byId.Count;
+
     /// <summary>All known rows.</summary>
     public IEnumerable<RowState> Rows => _byId.Values;
 
