@@ -747,6 +747,9 @@ public sealed class CoordinatorService : IDisposable
 
     private void CheckAgents()
     {
+        // Read what agents sent first: after a long burst of other work (a run's 100,000 registered rows on the
+        // change stream) their heartbeats wait unread, and a busy coordinator must not take them for silence.
+        DrainRouter();
         var now = Environment.TickCount64;
         foreach (var (key, agent) in _agents.ToList())
         {
