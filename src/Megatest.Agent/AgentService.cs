@@ -131,7 +131,9 @@ public sealed class AgentService : IDisposable, IStatusSink
     /// <inheritdoc />
     public Task<Ack> SendAsync(IPacket packet)
     {
-        var tcs = new TaskCompletionSource<Ack>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Continuations run on the poller thread: they only wake a test thread waiting for its acks (or queue a reply),
+        // which is cheaper than a trip through the thread pool for every acknowledged packet.
+        var tcs = new TaskCompletionSource<Ack>();
         _work.Enqueue(() =>
         {
             Track(_stamp.Next(packet.Code), packet, tcs);

@@ -22,6 +22,9 @@ namespace Megatest.Scheduling;
 public sealed class CoordinatorService : IDisposable
 {
     private static readonly TimeSpan s_probeEvery = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Most test rows asked for or expected in one packet (a packet body holds at most 4 MiB).</summary>
+    private const int RowsPerPacket = 10_000;
     private readonly CoordinatorOptions _options;
     private readonly ILogger _logger;
     private readonly PacketStamp _stamp;
@@ -44,6 +47,7 @@ public sealed class CoordinatorService : IDisposable
     private NetMQTimer? _agentTimer;
     private Thread? _thread;
     private readonly LaunchGate _gate = new();
+    private readonly RollupPages _rollups = new();
     private readonly RateLimiter _controlRate;
     private readonly SlurmAgentPool _slurm;
     private readonly SemaphoreSlim _archiving = new(1, 1);
@@ -517,6 +521,7 @@ public sealed class CoordinatorService : IDisposable
             plan.InFlight.Remove(ended.TestId);
             if (plan.RowById(ended.TestId) is { } row)
             {
+                plan.Wake(row);
                 AfterChange(plan, row);
             }
         }
@@ -599,8 +604,7 @@ public sealed class CoordinatorService : IDisposable
 
         if (row.ItemPath.Length > 0 && (States.IsEnded(row.State) || row.Status != Statuses.NA) && !States.IsRunning(row.State))
         {
-            var dir = Path.Combine(plan.Area.RunPath(plan.Request.Target, plan.Request.RunName), row.TestName);
-            RollupPage.Write(plan.Area, dir, row.TestName, plan.Rows.Where(r => r.TestName == row.TestName && r.ItemPath.Length > 0));
+            _rollups.Changed(plan, row.TestName);
         }
     }
 
@@ -638,6 +642,27 @@ public sealed class CoordinatorService : IDisposable
         }, plan);
     }
 
+    /// <summary>
+    /// Brings the plan's rows up to date once the run has nothing left in flight, then <paramref name="then"/>. Every
+    /// status is committed by then (agents end a test only after its acks), so a run too large for one Snapshot
+    /// packet is read straight from the database instead.
+    /// </summary>
+    private void FinalView(RunPlan plan, Action then)
+    {
+        if (plan.RowCount <= RowsPerPacket)
+        {
+            RequestSnapshot(plan, then);
+            return;
+        }
+
+        foreach (var row in plan.History.Rows(plan.RunId))
+        {
+            plan.Apply(row);
+        }
+
+        then();
+    }
+
     private void OnTimer()
     {
         foreach (var plan in _plans.Values.Where(p => p.Ready && !p.Ended).ToList())
@@ -653,6 +678,7 @@ public sealed class CoordinatorService : IDisposable
             // Nothing running and nothing on its way, yet rows wait: first make sure our view is current,
             // then give up on rows whose prerequisites can never be met.
             plan.StallTicks++;
+            plan.WakeAll(); // passes look only at what changed: an idle run is looked at whole, so nothing can be missed
             _logger.LogDebug("run {RunId} idle: unfinished {Tests}, waiting rows {Rows}", plan.RunId,
                 string.Join(",", plan.Order.Where(t => !t.Finished).Select(t => t.Name)),
                 string.Join(",", Scheduler.Waiting(plan).Select(r => r.TestName + "/" + r.ItemPath + "=" + r.State + "/" + r.Status)));
@@ -675,6 +701,7 @@ public sealed class CoordinatorService : IDisposable
             }
         }
 
+        _rollups.Flush();
         _slurm.Tick(Endpoint, _plans.Values, _agents.Values); // [jobtools] launcher slurm: keeps agent jobs submitted
         RequestSchedule();
     }
@@ -706,7 +733,8 @@ public sealed class CoordinatorService : IDisposable
                 plan,
                 t => Reserve(plan, t),
                 (t, row) => plan.History.SkipReason(plan, t, row, RunningHere),
-                (t, row) => _gate.MustWait(plan, t, row, LowestLoad, RunningHere));
+                (t, row) => _gate.MustWait(plan, t, row, LowestLoad, RunningHere),
+                () => HasCapacity(plan));
             foreach (var decision in decisions)
             {
                 Carry(plan, decision);
@@ -715,10 +743,14 @@ public sealed class CoordinatorService : IDisposable
             if (Scheduler.IsComplete(plan))
             {
                 plan.Ended = true;
-                RequestSnapshot(plan, () => EndRun(plan));
+                FinalView(plan, () => EndRun(plan));
             }
         }
     }
+
+    /// <summary>False when no launch can be reserved at all (every slot or max_concurrent_jobs taken).</summary>
+    private bool HasCapacity(RunPlan plan) =>
+        _placement.Count + _reservations.Count < MaxJobs(plan) && _agents.Values.Any(a => a.Available > 0);
 
     private bool Reserve(RunPlan plan, PlannedTest test)
     {
@@ -779,6 +811,9 @@ public sealed class CoordinatorService : IDisposable
 
     private void CheckAgents()
     {
+        // Read what agents sent first: after a long burst of other work (a run's 100,000 registered rows on the
+        // change stream) their heartbeats wait unread, and a busy coordinator must not take them for silence.
+        DrainRouter();
         var now = Environment.TickCount64;
         foreach (var (key, agent) in _agents.ToList())
         {
@@ -806,20 +841,19 @@ public sealed class CoordinatorService : IDisposable
             _placement.Remove(id);
             _groupOf.Remove(id);
             var plan = _plans.Values.FirstOrDefault(x => x.InFlight.Remove(id));
+            if (plan?.RowById(id) is { } row)
+            {
+                plan.Wake(row);
+            }
+
             Request(new StatusChange { TestId = id, State = States.Incomplete, Status = Statuses.Dead, Comment = $"agent {agent.AgentId} on {agent.Host} lost: {reason}" }, _ => { }, plan);
         }
     }
 
     private int MaxJobs(RunPlan plan)
     {
-        var text = plan.Area.Megatest.Get("setup", "max_concurrent_jobs")?.Trim();
-        if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var max) && max > 0)
-        {
-            return max;
-        }
-
         // Deliberate fix: without max_concurrent_jobs the limit is the agents' slots, not 1.
-        return Math.Max(1, _agents.Values.Sum(a => a.Slots));
+        return RunPlanner.MaxConcurrentJobs(plan.Area) ?? Math.Max(1, _agents.Values.Sum(a => a.Slots));
     }
 
     private void Carry(RunPlan plan, Decision decision)
@@ -830,14 +864,18 @@ public sealed class CoordinatorService : IDisposable
                 Request(new StatusChange { TestId = set.Row.Id, State = set.State, Status = set.Status, Comment = set.Comment }, _ => { }, plan);
                 break;
             case ExpandDecision expand:
-                var keys = expand.Items.Select(i => new TestKey { TestName = expand.Test.Name, ItemPath = i.Path }).ToArray();
-                Request(new RegisterTests { RunId = plan.RunId, Tests = keys }, reply =>
+                // In chunks: the reply carries every registered row, and a packet holds at most 4 MiB.
+                foreach (var chunk in expand.Items.Chunk(RowsPerPacket))
                 {
-                    foreach (var row in ((TestsRegistered)reply).Rows)
+                    var keys = chunk.Select(i => new TestKey { TestName = expand.Test.Name, ItemPath = i.Path }).ToArray();
+                    Request(new RegisterTests { RunId = plan.RunId, Tests = keys }, reply =>
                     {
-                        plan.Apply(row);
-                    }
-                }, plan);
+                        foreach (var row in ((TestsRegistered)reply).Rows)
+                        {
+                            plan.Apply(row);
+                        }
+                    }, plan);
+                }
 
                 // The toplevel is never launched: it lives in the link tree and its log is the rollup page.
                 if (plan.Row(expand.Test.Name, "") is { } top)
@@ -892,6 +930,7 @@ public sealed class CoordinatorService : IDisposable
 
     private void EndRun(RunPlan plan)
     {
+        _rollups.Flush(plan);
         var counts = plan.Counts();
         var summary = new RunSummary { RunId = plan.RunId, Target = plan.Request.Target, RunName = plan.Request.RunName, State = "", Status = "", Counts = counts };
         var message = $"run {plan.Request.Target}/{plan.Request.RunName} ended: " + string.Join(", ", counts.Select(kv => $"{kv.Value} {kv.Key}"));

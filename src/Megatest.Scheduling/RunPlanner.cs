@@ -217,6 +217,13 @@ public static class RunPlanner
         return int.TryParse(area.Megatest.Get("setup", "reruns")?.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= 0 ? n : 1;
     }
 
+    /// <summary>[setup] max_concurrent_jobs when set to a positive number, else null.</summary>
+    public static int? MaxConcurrentJobs(AreaConfig area)
+    {
+        ArgumentNullException.ThrowIfNull(area);
+        return int.TryParse(area.Megatest.Get("setup", "max_concurrent_jobs")?.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : null;
+    }
+
     private static string Where(ConfigData tc, string section, string key) =>
         tc.LocationOf(section, key) is { } loc ? $"{loc.File}:{loc.Line}: " : "";
 }
