@@ -32,10 +32,11 @@ public static class CommandLine
                 Directory.SetCurrentDirectory(startDir);
             }
 
-            using var logs = LoggerFactory.Create(b => b
+            // Built on first use: a query that logs nothing does not pay for the logging stack's start-up.
+            using var logs = new LazyLoggerFactory(() => LoggerFactory.Create(b => b
                 .AddSimpleConsole(o => o.SingleLine = true)
                 .SetMinimumLevel(args.Has("-debug") || args.Has("-v") ? LogLevel.Debug : LogLevel.Warning)
-                .AddFilter((_, _, level) => level >= (args.Has("-debug") || args.Has("-v") ? LogLevel.Debug : LogLevel.Warning)));
+                .AddFilter((_, _, level) => level >= (args.Has("-debug") || args.Has("-v") ? LogLevel.Debug : LogLevel.Warning))));
             return Dispatch(args, output, errors, logs);
         }
         catch (UsageException ex)

@@ -17,8 +17,8 @@ public static class QueryCommands
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(output);
-        var area = LoadArea(null);
-        var dbPath = area.DatabasePath;
+        // A query needs only the database: megatest.config is read for its place, runconfigs.config is not read.
+        var dbPath = AreaConfig.LocateDatabase(Directory.GetCurrentDirectory(), EnvironmentScope.FromProcess());
         if (!File.Exists(dbPath))
         {
             throw new UsageException($"no database yet: {dbPath} does not exist (run something first)");
@@ -29,13 +29,11 @@ public static class QueryCommands
         var states = Set(args.Get("-state"));
         var statuses = Set(args.Get("-status"));
         var json = new JsonArray();
+        // Thousands of lines: write them in one go rather than one console write each.
+        var text = new StringWriter(CultureInfo.InvariantCulture);
         foreach (var run in db.Runs(args.Get("-target") ?? "%", args.Get("-list-runs") ?? "%"))
         {
-            var tests = db.Tests(run.Id)
-                .Where(t => pattern.Matches(t.TestName, t.ItemPath))
-                .Where(t => states is null || states.Contains(t.State))
-                .Where(t => statuses is null || statuses.Contains(t.Status))
-                .ToList();
+            var tests = db.ListTests(run.Id, states, statuses).Where(t => pattern.Matches(t.TestName, t.ItemPath)).ToList();
             if (args.Get("-dumpmode") == "json")
             {
                 var jtests = new JsonArray();
@@ -70,18 +68,18 @@ public static class QueryCommands
                 continue;
             }
 
-            output.WriteLine($"Run: {run.Target}/{run.RunName} status: {run.State}/{run.Status} id: {run.Id}");
+            text.WriteLine($"Run: {run.Target}/{run.RunName} status: {run.State}/{run.Status} id: {run.Id}");
             foreach (var t in tests)
             {
                 var name = t.ItemPath.Length > 0 ? $"{t.TestName}({t.ItemPath})" : t.TestName;
                 var time = DateTimeOffset.FromUnixTimeSeconds(t.EventTime).ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
-                output.WriteLine($"  Test: {name,-30} State: {t.State,-12} Status: {t.Status,-14} Runtime: {t.RunDuration,5:0}s Time: {time} Host: {t.Host}");
+                text.WriteLine($"  Test: {name,-30} State: {t.State,-12} Status: {t.Status,-14} Runtime: {t.RunDuration,5:0}s Time: {time} Host: {t.Host}");
                 if (t.Status is not ("PASS" or "WARN" or "n/a") && t.State != "NOT_STARTED")
                 {
-                    output.WriteLine($"      comment: {t.Comment}  rundir: {t.RunDir}");
+                    text.WriteLine($"      comment: {t.Comment}  rundir: {t.RunDir}");
                     foreach (var s in db.Steps(t.Id))
                     {
-                        output.WriteLine($"      step: {s.StepName,-20} {s.State,-6} {s.Status,-6} {s.Comment}");
+                        text.WriteLine($"      step: {s.StepName,-20} {s.State,-6} {s.Status,-6} {s.Comment}");
                     }
                 }
             }
@@ -91,7 +89,12 @@ public static class QueryCommands
         {
             output.WriteLine(json.ToJsonString(s_json));
         }
+        else
+        {
+            output.Write(text.ToString());
+        }
 
+        output.Flush();
         return 0;
     }
 
@@ -115,8 +118,7 @@ public static class QueryCommands
     public static int ListDbTargets(CliArgs args, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(args);
-        var area = LoadArea(null);
-        using var db = MegatestQueries.Open(area.DatabasePath, args.Has("-full-db"));
+        using var db = MegatestQueries.Open(AreaConfig.LocateDatabase(Directory.GetCurrentDirectory(), EnvironmentScope.FromProcess()), args.Has("-full-db"));
         Print(args, output, db.DistinctTargets());
         return 0;
     }

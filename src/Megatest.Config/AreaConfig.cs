@@ -45,14 +45,30 @@ public sealed class AreaConfig
     public string LinkTree { get; }
 
     /// <summary>megatest.db in [setup] dbdir (relative to the area top), else in the area top.</summary>
-    public string DatabasePath
+    public string DatabasePath => DatabasePathOf(Megatest, TopPath);
+
+    private static string DatabasePathOf(ConfigData megatest, string topPath)
     {
-        get
-        {
-            var dbdir = Megatest.Get("setup", "dbdir")?.Trim();
-            var dir = string.IsNullOrEmpty(dbdir) ? TopPath : System.IO.Path.GetFullPath(System.IO.Path.Combine(TopPath, dbdir));
-            return System.IO.Path.Combine(dir, "megatest.db");
-        }
+        var dbdir = megatest.Get("setup", "dbdir")?.Trim();
+        var dir = string.IsNullOrEmpty(dbdir) ? topPath : System.IO.Path.GetFullPath(System.IO.Path.Combine(topPath, dbdir));
+        return System.IO.Path.Combine(dir, "megatest.db");
+    }
+
+    /// <summary>
+    /// The <see cref="DatabasePath"/> of the area found from <paramref name="startDirectory"/> upward, reading only
+    /// megatest.config (no runconfigs.config, no target): what a read-only query needs before it opens the database.
+    /// </summary>
+    /// <exception cref="AreaNotFoundException">No config file found.</exception>
+    /// <exception cref="ConfigException">megatest.config has an error.</exception>
+    public static string LocateDatabase(string startDirectory, EnvironmentScope env, string configFileName = "megatest.config")
+    {
+        ArgumentNullException.ThrowIfNull(startDirectory);
+        ArgumentNullException.ThrowIfNull(env);
+        var start = Path.GetFullPath(startDirectory);
+        var configPath = FindConfig(start, configFileName) ?? throw new AreaNotFoundException(start, configFileName);
+        var top = Path.GetDirectoryName(configPath)!;
+        env.Set("MT_RUN_AREA_HOME", top);
+        return DatabasePathOf(ReadMegatestConfig(configPath, top, start, null, env), top);
     }
 
     /// <summary>The run's own directory in the link tree: MT_RUNPATH = LINKTREE/TARGET/RUNNAME.</summary>
@@ -83,14 +99,7 @@ public sealed class AreaConfig
             env.Set("MT_TARGET", target);
         }
 
-        var megatest = ConfigReader.ReadFile(configPath, new ConfigReadOptions
-        {
-            Kind = ConfigKind.MegatestConfig,
-            Environment = env,
-            Target = target,
-            AreaHome = top,
-            WorkingDirectory = start,
-        });
+        var megatest = ReadMegatestConfig(configPath, top, start, target, env);
 
         var keys = new List<string>();
         foreach (var (key, _) in megatest.Section("fields"))
@@ -151,6 +160,16 @@ public sealed class AreaConfig
 
         return new AreaConfig(top, configPath, target, megatest, runConfigs, keys, env);
     }
+
+    private static ConfigData ReadMegatestConfig(string configPath, string top, string start, string? target, EnvironmentScope env) =>
+        ConfigReader.ReadFile(configPath, new ConfigReadOptions
+        {
+            Kind = ConfigKind.MegatestConfig,
+            Environment = env,
+            Target = target,
+            AreaHome = top,
+            WorkingDirectory = start,
+        });
 
     /// <summary>
     /// Reads a runconfigs.config. With a target only [default] and [target] are kept and shell helpers run;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Megatest.Protocol;
 using Megatest.Protocol.Transport;
 using Megatest.Protocol.Transport.Security;
@@ -16,6 +17,9 @@ namespace Megatest.DbWriter;
 /// </summary>
 public sealed class DbWriterService : IDisposable
 {
+    // Nearly every reply is this one: encode it once.
+    private static readonly byte[] s_okBody = PacketCodec.EncodeBody(new Ack { Ok = true });
+
     private readonly DbWriterOptions _options;
     private readonly ILogger _logger;
     private readonly PacketStamp _stamp;
@@ -55,9 +59,16 @@ public sealed class DbWriterService : IDisposable
 
     /// <summary>
     /// How often run_stats is brought up to date for the runs that changed. Recounting a run costs a scan of its
-    /// rows, so it is done on this beat rather than after every batch (the tallies are for people, not for decisions).
+    /// rows, so it is done on this beat rather than after every batch (the tallies are for people, not for decisions);
+    /// when a recount takes long (a run of 100,000 rows), the beat slows so recounts take at most a tenth of the
+    /// writer's time, up to <see cref="MaxStatsInterval"/>.
     /// </summary>
     public static readonly TimeSpan StatsInterval = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The longest spacing of run_stats refreshes, however long a recount takes.</summary>
+    public static readonly TimeSpan MaxStatsInterval = TimeSpan.FromSeconds(10);
+
+    private const int StatsDutyFactor = 10;
 
     /// <summary>Opens the database, binds the sockets and starts the poller thread.</summary>
     public void Start()
@@ -184,7 +195,8 @@ public sealed class DbWriterService : IDisposable
         Publish(outcome);
         foreach (var (to, reply) in outcome.Replies)
         {
-            _router!.SendPacket(_stamp, reply, to.Header.MessageId, to.Routing);
+            var header = _stamp.Next(reply.Code, to.Header.MessageId);
+            _router!.SendEncoded(header, reply is Ack { Ok: true, Error: "" } ? s_okBody : PacketCodec.EncodeBody(reply), to.Routing);
         }
 
         foreach (var (to, request) in outcome.Deferred)
@@ -217,6 +229,7 @@ public sealed class DbWriterService : IDisposable
             return;
         }
 
+        var started = Stopwatch.GetTimestamp();
         try
         {
             using var tx = _db!.BeginBatch();
@@ -231,6 +244,13 @@ public sealed class DbWriterService : IDisposable
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             _logger.LogWarning("run_stats refresh failed (will retry): {Error}", ex.Message);
+        }
+
+        // Recounting a big run takes long: space refreshes so they take at most a tenth of the writer's time.
+        if (_statsTimer is not null)
+        {
+            var spacing = Stopwatch.GetElapsedTime(started) * StatsDutyFactor;
+            _statsTimer.Interval = (int)Math.Max(StatsInterval.TotalMilliseconds, Math.Min(spacing.TotalMilliseconds, MaxStatsInterval.TotalMilliseconds));
         }
     }
 

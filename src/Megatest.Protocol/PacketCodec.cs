@@ -27,13 +27,16 @@ public static class PacketCodec
         ArgumentNullException.ThrowIfNull(header);
         var buffer = new ArrayBufferWriter<byte>(96);
         var writer = new MessagePackWriter(buffer);
+        var id = new byte[16];
         writer.WriteArrayHeader(7);
         writer.Write(header.Version);
         writer.Write((ushort)header.Code);
-        writer.Write(header.MessageId.ToByteArray());
+        header.MessageId.TryWriteBytes(id);
+        writer.Write(id);
         if (header.CorrelationId is { } corr)
         {
-            writer.Write(corr.ToByteArray());
+            corr.TryWriteBytes(id);
+            writer.Write(id);
         }
         else
         {
@@ -171,7 +174,7 @@ public static class PacketCodec
             throw new MessagePackSerializationException($"{field}: expected 16 bytes, got {seq.Length}");
         }
 
-        return new Guid(seq.ToArray());
+        return seq.IsSingleSegment ? new Guid(seq.FirstSpan) : new Guid(seq.ToArray());
     }
 
     private static Exception Innermost(Exception ex)

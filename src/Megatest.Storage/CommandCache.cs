@@ -32,17 +32,26 @@ internal sealed class CommandCache : IDisposable
         }
 
         command.Transaction = Transaction;
-        foreach (var (name, value) in parameters)
+        var bound = command.Parameters;
+        for (var i = 0; i < parameters.Length; i++)
         {
+            var (name, value) = parameters[i];
             var boundValue = value ?? DBNull.Value;
-            var index = command.Parameters.IndexOf(name);
+            // Callers pass a statement's parameters in the same order every time: look at that position first.
+            if (i < bound.Count && string.Equals(bound[i].ParameterName, name, StringComparison.Ordinal))
+            {
+                bound[i].Value = boundValue;
+                continue;
+            }
+
+            var index = bound.IndexOf(name);
             if (index >= 0)
             {
-                command.Parameters[index].Value = boundValue;
+                bound[index].Value = boundValue;
             }
             else
             {
-                command.Parameters.AddWithValue(name, boundValue);
+                bound.AddWithValue(name, boundValue);
             }
         }
 

@@ -85,6 +85,37 @@ public sealed partial class MegatestQueries : IRunReader, IDisposable
     /// <inheritdoc />
     public IReadOnlyList<string> DistinctTargets() => _reader.DistinctTargets();
 
+    private const string ListTestsSql =
+        "SELECT id, testname, item_path, state, status, comment, run_duration, event_time, host, rundir FROM tests " +
+        "WHERE run_id = @run_id AND (@states IS NULL OR state IN (SELECT value FROM json_each(@states))) " +
+        "AND (@statuses IS NULL OR status IN (SELECT value FROM json_each(@statuses))) ORDER BY testname, item_path";
+
+    /// <summary>
+    /// The tests of a run in name order, only the columns a listing shows, optionally only those whose state is in
+    /// <paramref name="states"/> and whose status is in <paramref name="statuses"/> (filtered in SQL).
+    /// </summary>
+    public IReadOnlyList<TestListing> ListTests(long runId, IReadOnlyCollection<string>? states = null, IReadOnlyCollection<string>? statuses = null) =>
+        _commands.Query(
+            ListTestsSql,
+            r => new TestListing(
+                RowReaders.Long(r, 0),
+                RowReaders.Text(r, 1),
+                RowReaders.Text(r, 2),
+                RowReaders.Text(r, 3),
+                RowReaders.Text(r, 4),
+                RowReaders.Text(r, 5),
+                RowReaders.Double(r, 6),
+                RowReaders.Long(r, 7),
+                RowReaders.Text(r, 8),
+                RowReaders.Text(r, 9)),
+            ("@run_id", runId),
+            ("@states", JsonList(states)),
+            ("@statuses", JsonList(statuses)));
+
+    // One bound JSON array keeps the SQL constant whatever the number of values.
+    private static string? JsonList(IReadOnlyCollection<string>? values) =>
+        values is null ? null : System.Text.Json.JsonSerializer.Serialize(values.ToArray(), StorageJsonContext.Default.StringArray);
+
     /// <inheritdoc />
     public void Dispose()
     {

@@ -48,20 +48,17 @@ internal static class RowReaders
     public static RunStatRow RunStat(SqliteDataReader r) => new(Text(r, 0), Text(r, 1), Long(r, 2));
 
     /// <summary>Text of any stored type: NULL → "", integers as-is, reals round-trippable, invariant culture.</summary>
-    public static string Text(SqliteDataReader r, int ordinal) => r.IsDBNull(ordinal)
-        ? string.Empty
-        : r.GetValue(ordinal) switch
+    public static string Text(SqliteDataReader r, int ordinal) => r.GetValue(ordinal) switch
         {
             string s => s,
+            DBNull => string.Empty,
             long l => l.ToString(CultureInfo.InvariantCulture),
             double d => d.ToString("R", CultureInfo.InvariantCulture),
             byte[] b => Convert.ToBase64String(b),
             var o => Convert.ToString(o, CultureInfo.InvariantCulture) ?? string.Empty,
         };
 
-    public static long Long(SqliteDataReader r, int ordinal) => r.IsDBNull(ordinal)
-        ? 0
-        : r.GetValue(ordinal) switch
+    public static long Long(SqliteDataReader r, int ordinal) => r.GetValue(ordinal) switch
         {
             long l => l,
             double d => (long)d,
@@ -70,9 +67,7 @@ internal static class RowReaders
             _ => 0,
         };
 
-    public static double Double(SqliteDataReader r, int ordinal) => r.IsDBNull(ordinal)
-        ? 0
-        : r.GetValue(ordinal) switch
+    public static double Double(SqliteDataReader r, int ordinal) => r.GetValue(ordinal) switch
         {
             long l => l,
             double d => d,

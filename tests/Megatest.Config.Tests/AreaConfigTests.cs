@@ -39,6 +39,31 @@ public class AreaConfigTests
     }
 
     [Fact]
+    public void LocateDatabase_ReadsOnlyMegatestConfig_HonoursDbdir()
+    {
+        using var tmp = new TempDir();
+        // A runconfigs.config that cannot be read: a query that only needs the database never looks at it.
+        var area = MakeArea(tmp, "[fields]\nK TEXT\n\n[setup]\ndbdir data\n", "[default]\n#{scheme (+ 1 2)}\n");
+        var deep = Directory.CreateDirectory(Path.Combine(area, "x")).FullName;
+
+        var path = AreaConfig.LocateDatabase(deep, Cfg.Env());
+
+        Assert.Equal(Path.Combine(area, "data", "megatest.db"), path);
+        Assert.Throws<ConfigException>(() => AreaConfig.Load(deep, null, Cfg.Env()));
+    }
+
+    [Fact]
+    public void LocateDatabase_EqualsTheLoadedAreasDatabasePath()
+    {
+        using var tmp = new TempDir();
+        var area = MakeArea(tmp, "[fields]\nK TEXT\n", "[default]\nX 1\n");
+
+        Assert.Equal(AreaConfig.Load(area, null, Cfg.Env()).DatabasePath, AreaConfig.LocateDatabase(area, Cfg.Env()));
+        Assert.Equal(Path.Combine(area, "megatest.db"), AreaConfig.LocateDatabase(area, Cfg.Env()));
+        Assert.Throws<AreaNotFoundException>(() => AreaConfig.LocateDatabase(tmp.Path, Cfg.Env()));
+    }
+
+    [Fact]
     public void Load_NoConfigAnywhere_AreaNotFoundNamingStartDir()
     {
         using var tmp = new TempDir();

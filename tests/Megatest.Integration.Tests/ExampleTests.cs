@@ -31,6 +31,13 @@ public sealed class ExampleTests : IDisposable
         Assert.Equal("linux/1.0", run.GetProperty("target").GetString());
         Assert.Equal(6, run.GetProperty("tests").GetArrayLength());
 
+        var passed = await MegatestProcess.RunAsync(area, TimeSpan.FromMinutes(1), "-list-runs", "example", "-target", "linux/%", "-status", "PASS,FAIL");
+        Assert.True(passed.ExitCode == 0, passed.ToString());
+        Assert.StartsWith("Run: linux/1.0/example status: ", passed.Stdout, StringComparison.Ordinal);
+        Assert.Equal(6, passed.Stdout.Split('\n').Count(l => l.StartsWith("  Test: ", StringComparison.Ordinal) && l.Contains("Status: PASS", StringComparison.Ordinal)));
+        var failed = await MegatestProcess.RunAsync(area, TimeSpan.FromMinutes(1), "-list-runs", "example", "-state", "COMPLETED", "-status", "FAIL");
+        Assert.DoesNotContain("  Test: ", failed.Stdout, StringComparison.Ordinal);
+
         var keys = await MegatestProcess.RunAsync(area, TimeSpan.FromMinutes(1), "-show-keys");
         Assert.Equal("PLATFORM\nRELEASE\n", keys.Stdout);
         var targets = await MegatestProcess.RunAsync(area, TimeSpan.FromMinutes(1), "-list-targets");

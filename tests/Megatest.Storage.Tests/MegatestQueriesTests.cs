@@ -44,6 +44,33 @@ public sealed class MegatestQueriesTests : IDisposable
     }
 
     [Fact]
+    public void ListTests_NameOrder_FiltersStatesAndStatusesInSql()
+    {
+        long runId;
+        using (var database = _db.Open())
+        using (var batch = database.BeginBatch())
+        {
+            runId = batch.Run();
+            var b = batch.RegisterTest(runId, "b", "", Now);
+            var a2 = batch.RegisterTest(runId, "a", "2", Now);
+            batch.RegisterTest(runId, "a", "1", Now);
+            batch.UpdateTest(b.Id, new TestUpdate { State = "COMPLETED", Status = "FAIL", Comment = "bad", Host = "h1", RunDir = "/r/b", RunDuration = 7, EventTime = Now + 5 }, Now);
+            batch.UpdateTest(a2.Id, new TestUpdate { State = "COMPLETED", Status = "PASS" }, Now);
+            batch.Commit();
+        }
+
+        var queries = _db.Queries();
+
+        Assert.Equal([("a", "1"), ("a", "2"), ("b", "")], queries.ListTests(runId).Select(t => (t.TestName, t.ItemPath)));
+        var failed = Assert.Single(queries.ListTests(runId, statuses: ["FAIL", "ABORT"]));
+        Assert.Equal(new TestListing(failed.Id, "b", "", "COMPLETED", "FAIL", "bad", 7, Now + 5, "h1", "/r/b"), failed);
+        Assert.Equal(["2"], queries.ListTests(runId, ["COMPLETED"], ["PASS"]).Select(t => t.ItemPath));
+        Assert.Equal(["1"], queries.ListTests(runId, states: ["NOT_STARTED"]).Select(t => t.ItemPath));
+        Assert.Empty(queries.ListTests(runId, states: []));
+        Assert.Empty(queries.ListTests(runId + 1));
+    }
+
+    [Fact]
     public void ReadOnlyConnection_CannotWrite()
     {
         Seed();

@@ -7,9 +7,14 @@ namespace Megatest.Protocol.Transport;
 public static class PacketSocketExtensions
 {
     /// <summary>Sends a packet, preceded by <paramref name="routing"/> (a ROUTER identity or a PUB topic) when given.</summary>
-    public static void SendPacket(this IOutgoingSocket socket, PacketHeader header, IPacket packet, byte[]? routing = null)
+    public static void SendPacket(this IOutgoingSocket socket, PacketHeader header, IPacket packet, byte[]? routing = null) =>
+        socket.SendEncoded(header, PacketCodec.EncodeBody(packet), routing);
+
+    /// <summary>Sends a packet whose body is already encoded (<see cref="PacketCodec.EncodeBody"/>), e.g. one sent many times.</summary>
+    public static void SendEncoded(this IOutgoingSocket socket, PacketHeader header, byte[] body, byte[]? routing = null)
     {
         ArgumentNullException.ThrowIfNull(socket);
+        ArgumentNullException.ThrowIfNull(body);
         var msg = new NetMQMessage(3);
         if (routing is not null)
         {
@@ -17,7 +22,7 @@ public static class PacketSocketExtensions
         }
 
         msg.Append(PacketCodec.EncodeHeader(header));
-        msg.Append(PacketCodec.EncodeBody(packet));
+        msg.Append(body);
         socket.SendMultipartMessage(msg);
     }
 
@@ -77,12 +82,17 @@ public static class PacketSocketExtensions
         }
 
         var offset = hasRouting ? 1 : 0;
-        if (!PacketCodec.TryDecode(msg[offset].ToByteArray(), msg[offset + 1].ToByteArray(), out var header, out var packet, out error))
+        if (!PacketCodec.TryDecode(Content(msg[offset]), Content(msg[offset + 1]), out var header, out var packet, out error))
         {
             return false;
         }
 
-        received = new ReceivedPacket(hasRouting ? msg[0].ToByteArray() : null, header!, packet!);
+        received = new ReceivedPacket(hasRouting ? Bytes(msg[0]) : null, header!, packet!);
         return true;
     }
+
+    // A received frame owns its buffer: read it in place rather than copying it (the db writer decodes thousands a second).
+    private static ReadOnlyMemory<byte> Content(NetMQFrame frame) => new(frame.Buffer, 0, frame.MessageSize);
+
+    private static byte[] Bytes(NetMQFrame frame) => frame.MessageSize == frame.Buffer.Length ? frame.Buffer : frame.ToByteArray();
 }

@@ -3,6 +3,7 @@ namespace Megatest.Protocol.Transport;
 /// <summary>Builds headers for one sender: a fresh id and the next sequence number for every packet.</summary>
 public sealed class PacketStamp
 {
+    private readonly Guid _base = Guid.NewGuid();
     private long _sequence;
 
     /// <summary>Creates a stamp for <paramref name="senderId"/>.</summary>
@@ -18,6 +19,24 @@ public sealed class PacketStamp
     public long Sequence => Interlocked.Read(ref _sequence);
 
     /// <summary>The header for the next packet.</summary>
-    public PacketHeader Next(PacketCode code, Guid? correlationId = null) =>
-        new(ProtocolVersion.Current, code, Guid.NewGuid(), correlationId, SenderId, Interlocked.Increment(ref _sequence), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+    public PacketHeader Next(PacketCode code, Guid? correlationId = null)
+    {
+        var sequence = Interlocked.Increment(ref _sequence);
+        return new(ProtocolVersion.Current, code, MessageId(sequence), correlationId, SenderId, sequence, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+    }
+
+    // Message ids are this stamp's random id with the sequence number mixed into its last six bytes: unique per
+    // packet like a fresh Guid (the version and variant bits are untouched), without a random-number system call
+    // per packet, and one sender's ids share a prefix, so they land close together in the applied_packets index.
+    private Guid MessageId(long sequence)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        _base.TryWriteBytes(bytes);
+        for (var i = 0; i < 6; i++)
+        {
+            bytes[15 - i] ^= (byte)(sequence >> (8 * i));
+        }
+
+        return new Guid(bytes);
+    }
 }
