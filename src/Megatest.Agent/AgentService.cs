@@ -41,7 +41,8 @@ public sealed class AgentService : IDisposable, IStatusSink
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _logger = logger ?? NullLogger.Instance;
-        _stamp = new PacketStamp("agent@" + options.AgentId);
+        // One sender id per process: the coordinator tells an agent that started again (its tests lost) from one that says hello again.
+        _stamp = new PacketStamp($"agent@{options.AgentId}#{Guid.NewGuid().ToString("N")[..8]}");
     }
 
     /// <summary>The bound in-test endpoint (after Start).</summary>

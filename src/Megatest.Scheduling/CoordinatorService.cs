@@ -239,11 +239,19 @@ public sealed class CoordinatorService : IDisposable
             return;
         }
 
-        var running = _agents.TryGetValue(key, out var old) ? old.Running : null;
+        if (_agents.TryGetValue(key, out var old) && old.Sender != p.Header.SenderId)
+        {
+            // A new process of the same agent (it crashed and was started again): what the old one ran is lost.
+            _logger.LogWarning("agent {Agent} on {Host} started again; {Count} tests in flight end INCOMPLETE", old.AgentId, old.Host, old.Running.Count);
+            LoseTests(old, "agent started again");
+        }
+
+        var running = old?.Running;
         var agent = new AgentInfo
         {
             Identity = p.Routing!,
             AgentId = hello.AgentId,
+            Sender = p.Header.SenderId,
             Host = hello.Host,
             Slots = Math.Max(1, hello.Slots),
             Labels = hello.Labels,
@@ -736,6 +744,12 @@ public sealed class CoordinatorService : IDisposable
         // A clean goodbye with nothing running is routine; anything else is worth a warning.
         var level = agent.Running.Count == 0 && reason.StartsWith("left", StringComparison.Ordinal) ? LogLevel.Information : LogLevel.Warning;
         _logger.Log(level, "agent {Agent} on {Host} dropped ({Reason}); {Count} tests in flight end INCOMPLETE", agent.AgentId, agent.Host, reason, agent.Running.Count);
+        LoseTests(agent, reason);
+    }
+
+    /// <summary>The tests in flight on <paramref name="agent"/> will never report: they end INCOMPLETE/DEAD (then [setup] reruns applies).</summary>
+    private void LoseTests(AgentInfo agent, string reason)
+    {
         foreach (var id in agent.Running.ToList())
         {
             agent.Running.Remove(id);
