@@ -47,6 +47,11 @@ public sealed class FaultScenario : IDisposable
     /// <summary>Counts one fault of <paramref name="kind"/> in the run under way.</summary>
     public void Injected(string kind, int count = 1)
     {
+        if (count == 0)
+        {
+            return;
+        }
+
         lock (_faults)
         {
             _faults[kind] = _faults.GetValueOrDefault(kind) + count;
@@ -71,9 +76,10 @@ public sealed class FaultScenario : IDisposable
 
     /// <summary>
     /// Runs <paramref name="runName"/> on <paramref name="site"/> while <paramref name="inject"/> injects faults,
-    /// waits for the run to end, compares it with the reference and records the figures. Returns the comparison.
+    /// waits for the run to end, compares it with the reference and records the figures (<paramref name="countFaults"/>
+    /// counts faults injected all along, after the run). Returns the comparison.
     /// </summary>
-    public async Task<Comparison> RunAndCheckAsync(DaemonSite site, string runName, Func<Task>? inject)
+    public async Task<Comparison> RunAndCheckAsync(DaemonSite site, string runName, Func<Task>? inject, Action? countFaults = null)
     {
         ArgumentNullException.ThrowIfNull(site);
         var reference = await Reference.GetAsync();
@@ -92,6 +98,7 @@ public sealed class FaultScenario : IDisposable
             failure = ex.Message;
         }
 
+        countFaults?.Invoke();
         var outcome = Outcome.Read(Path.Combine(site.Area, "megatest.db"), runName);
         var comparison = outcome.CompareWith(reference);
         Dictionary<string, int> faults;

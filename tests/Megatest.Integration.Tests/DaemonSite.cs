@@ -133,7 +133,10 @@ public sealed class DaemonSite : IDisposable
             _agents.Remove(agent);
         }
 
-        await KillAsync(agent);
+        // Its orphaned tests hold its output pipes open, so wait for the process itself, not for the end of its output.
+        System.Diagnostics.Process.GetProcessById(agent.Pid).Kill();
+        await Wait.UntilAsync(() => agent.HasExited, StartTimeout, $"{agent.Name} to exit after SIGKILL");
+        _killed.Add(agent);
     }
 
     /// <summary>Starts agent <paramref name="id"/> again with the same arguments (after <see cref="KillAgentAsync"/>) and waits until the coordinator registered it.</summary>
