@@ -143,8 +143,28 @@ public sealed class FaultScenario : IDisposable
         return pool[Random.Next(pool.Count)].Name.Split('#')[0];
     }
 
-    /// <inheritdoc />
-    public void Dispose() => Tmp.Dispose();
+    /// <summary>Ends what a killed agent left running (test processes working in this scenario's directory), then removes the directory.</summary>
+    public void Dispose()
+    {
+        foreach (var dir in Directory.GetDirectories("/proc").Select(Path.GetFileName).Where(d => d!.All(char.IsAsciiDigit)))
+        {
+            try
+            {
+                var cwd = new DirectoryInfo($"/proc/{dir}/cwd").LinkTarget;
+                if (cwd is not null && cwd.StartsWith(Tmp.Path + "/", StringComparison.Ordinal))
+                {
+                    using var orphan = System.Diagnostics.Process.GetProcessById(int.Parse(dir!, System.Globalization.CultureInfo.InvariantCulture));
+                    orphan.Kill();
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
+            {
+                // Gone already, or not ours to look at.
+            }
+        }
+
+        Tmp.Dispose();
+    }
 
     private static bool HasChildren(int pid)
     {
