@@ -14,7 +14,7 @@ public sealed class AgentKillTests(ITestOutputHelper output)
     public async Task AgentKilledAtRandomMoments_RunsEqualTheReference()
     {
         using var scenario = new FaultScenario("kill-agent", output);
-        using var site = await DaemonSite.StartAsync(scenario.CreateArea(), agentTimeoutSeconds: 10);
+        using var site = await DaemonSite.StartAsync(scenario.CreateArea(), agentTimeoutSeconds: 30);
         await site.AddAgentsAsync("agent", 2, slots: 2);
         for (var run = 1; run <= FaultScenario.RunsEach; run++)
         {
