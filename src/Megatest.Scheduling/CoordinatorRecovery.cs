@@ -23,23 +23,32 @@ public sealed partial class CoordinatorService
     private readonly Dictionary<Guid, RunEnded> _endedRuns = [];
     private readonly Dictionary<long, long> _unclaimed = [];
     private readonly Dictionary<Guid, Unanswered> _unanswered = [];
+    private string? _databasePath;
 
     private sealed record Unanswered(PacketHeader Header, IPacket Packet, long SentAt);
 
     /// <summary>Resumes every run an earlier coordinator of this area left unfinished (called once, when the change stream is live).</summary>
     private void ResumeRuns()
     {
-        IReadOnlyList<CoordinatorRun> records;
+        if (!_options.Resumable)
+        {
+            return;
+        }
+
+        List<CoordinatorRun> records;
+        var gone = new List<CoordinatorRun>();
         try
         {
-            var area = AreaConfig.Load(_options.AreaPath, null, EnvironmentScope.FromProcess());
-            if (!File.Exists(area.DatabasePath))
+            if (!File.Exists(DatabasePath))
             {
                 return;
             }
 
-            using var db = MegatestQueries.Open(area.DatabasePath);
-            records = db.UnfinishedCoordinatorRuns();
+            using var db = MegatestQueries.Open(DatabasePath);
+            records = [.. db.UnfinishedCoordinatorRuns()];
+            // A run removed meanwhile (by a coordinator inside megatest -remove-runs) is not brought back.
+            gone.AddRange(records.Where(r => db.GetRun(r.RunId) is null or { State: "deleted" }));
+            records.RemoveAll(gone.Contains);
         }
         catch (Exception ex) when (ex is ConfigException or AreaNotFoundException or StorageException or IOException)
         {
@@ -48,7 +57,7 @@ public sealed partial class CoordinatorService
         }
 
         // One run, one request: of two unfinished records of a run only the newest can be current.
-        foreach (var stale in records.GroupBy(r => r.RunId).SelectMany(g => g.SkipLast(1)))
+        foreach (var stale in records.GroupBy(r => r.RunId).SelectMany(g => g.SkipLast(1)).Concat(gone))
         {
             Request(RecordOf(stale, CoordinatorRun.Ended), _ => { });
         }
@@ -265,17 +274,19 @@ public sealed partial class CoordinatorService
         return true;
     }
 
+    /// <summary>The area's megatest.db (the area is read once for it).</summary>
+    private string DatabasePath => _databasePath ??= AreaConfig.Load(_options.AreaPath, null, EnvironmentScope.FromProcess()).DatabasePath;
+
     private CoordinatorRun? FindRecord(Guid requestId)
     {
         try
         {
-            var path = AreaConfig.Load(_options.AreaPath, null, EnvironmentScope.FromProcess()).DatabasePath;
-            if (!File.Exists(path))
+            if (!_options.Resumable || !File.Exists(DatabasePath))
             {
                 return null;
             }
 
-            using var db = MegatestQueries.Open(path);
+            using var db = MegatestQueries.Open(DatabasePath);
             return db.FindCoordinatorRun(requestId.ToString("N"));
         }
         catch (Exception ex) when (ex is ConfigException or AreaNotFoundException or StorageException or IOException)
@@ -304,6 +315,12 @@ public sealed partial class CoordinatorService
 
     private void RecordRun(RunPlan plan, string state, Action? then = null)
     {
+        if (!_options.Resumable)
+        {
+            then?.Invoke();
+            return;
+        }
+
         var request = plan.Request;
         var record = new CoordinatorRun(plan.RequestId.ToString("N"), plan.RunId, request.Target, request.RunName, request.TestPatt, request.Owner,
             plan.Requester is null ? "" : Convert.ToBase64String(plan.Requester), Convert.ToBase64String(PacketCodec.EncodeBody(request)), state, 0);
