@@ -29,6 +29,7 @@ public sealed class CodeMapTests
         ("SubscribeProbe", 309, typeof(SubscribeProbe)),
         ("ProbeEcho", 310, typeof(ProbeEcho)),
         ("DeleteTests", 311, typeof(DeleteTests)),
+        ("RecordRunRequest", 312, typeof(RecordRunRequest)),
         ("RunRequest", 900, typeof(RunRequest)),
         ("KillRequest", 901, typeof(KillRequest)),
         ("RerunCleanRequest", 902, typeof(RerunCleanRequest)),

@@ -60,6 +60,7 @@ public static class HostingExtensions
             AgentId = settings.AgentId is { Length: > 0 } id ? id : $"{host}-{Environment.ProcessId}",
             IdleExit = settings.IdleExit is > 0 and var idle ? TimeSpan.FromSeconds(idle) : null,
             MaxTests = settings.MaxTests is > 0 and var max ? max : 0,
+            JournalDirectory = settings.Journal is { Length: > 0 } journal ? Path.GetFullPath(journal) : null,
         });
         services.AddHostedService<AgentHostedService>();
         return services;
