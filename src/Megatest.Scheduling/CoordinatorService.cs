@@ -241,14 +241,23 @@ public sealed partial class CoordinatorService : IDisposable
             return;
         }
 
-        if (_agents.TryGetValue(key, out var old) && old.Sender != p.Header.SenderId)
+        if (_agents.TryGetValue(key, out var old) && old.Sender == p.Header.SenderId)
+        {
+            // The same process introducing itself again (it missed our heartbeats): keep its record, which the
+            // placements of its running tests point to.
+            old.LastSeen = Environment.TickCount64;
+            _logger.LogInformation("agent {Agent} on {Host} registered again", hello.AgentId, hello.Host);
+            Reply(p, new AgentWelcome { Accepted = true, HeartbeatIntervalMs = (int)_options.HeartbeatInterval.TotalMilliseconds });
+            return;
+        }
+
+        if (old is not null)
         {
             // A new process of the same agent (it crashed and was started again): what the old one ran is lost.
             _logger.LogWarning("agent {Agent} on {Host} started again; {Count} tests in flight end INCOMPLETE", old.AgentId, old.Host, old.Running.Count);
             LoseTests(old, "agent started again");
         }
 
-        var running = old?.Running;
         var agent = new AgentInfo
         {
             Identity = p.Routing!,
@@ -259,11 +268,6 @@ public sealed partial class CoordinatorService : IDisposable
             Labels = hello.Labels,
             LastSeen = Environment.TickCount64,
         };
-        if (running is not null)
-        {
-            agent.Running.UnionWith(running);
-        }
-
         _agents[key] = agent;
         _logger.LogInformation("agent {Agent} on {Host} registered with {Slots} slots", hello.AgentId, hello.Host, hello.Slots);
         Reply(p, new AgentWelcome { Accepted = true, HeartbeatIntervalMs = (int)_options.HeartbeatInterval.TotalMilliseconds });
