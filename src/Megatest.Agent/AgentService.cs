@@ -31,6 +31,7 @@ public sealed class AgentService : IDisposable, IStatusSink
     private NetMQTimer? _timer;
     private Thread? _thread;
     private long _lastHeard = Environment.TickCount64;
+    private long _heartbeatMs = 1000;
     private long _lastBusy = Environment.TickCount64;
     private int _started;
     private readonly CancellationTokenSource _retired = new();
@@ -41,7 +42,8 @@ public sealed class AgentService : IDisposable, IStatusSink
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _logger = logger ?? NullLogger.Instance;
-        _stamp = new PacketStamp("agent@" + options.AgentId);
+        // One sender id per process: the coordinator tells an agent that started again (its tests lost) from one that says hello again.
+        _stamp = new PacketStamp($"agent@{options.AgentId}#{Guid.NewGuid().ToString("N")[..8]}");
     }
 
     /// <summary>The bound in-test endpoint (after Start).</summary>
@@ -187,10 +189,11 @@ public sealed class AgentService : IDisposable, IStatusSink
             _db!.SendPacket(p.Header, p.Packet);
         }
 
-        _coordinator!.SendPacket(_stamp, new Heartbeat { RunningTestIds = [.. _running.Keys], FreeSlots = Math.Max(0, _options.Slots - _running.Count), LoadPerCore = HostLoad.PerCore() });
-        if (now - Interlocked.Read(ref _lastHeard) > 10_000)
+        SendHeartbeat();
+        if (now - Interlocked.Read(ref _lastHeard) > Math.Max(3 * _heartbeatMs, 2000))
         {
-            // The coordinator may have restarted: introduce ourselves again.
+            // The coordinator sends a heartbeat every interval; three missed mean it may have restarted and does not
+            // know us: introduce ourselves again (the heartbeat after the welcome tells it which tests we run).
             SendHello();
             Interlocked.Exchange(ref _lastHeard, now);
         }
@@ -200,6 +203,9 @@ public sealed class AgentService : IDisposable, IStatusSink
             Retire($"idle for {idle.TotalSeconds:0.#} s");
         }
     }
+
+    private void SendHeartbeat() =>
+        _coordinator!.SendPacket(_stamp, new Heartbeat { RunningTestIds = [.. _running.Keys], FreeSlots = Math.Max(0, _options.Slots - _running.Count), LoadPerCore = HostLoad.PerCore() });
 
     private void Retire(string reason)
     {
@@ -227,6 +233,10 @@ public sealed class AgentService : IDisposable, IStatusSink
             {
                 case AgentWelcome w when !w.Accepted:
                     _logger.LogError("coordinator refused agent {Agent}: {Reason}", _options.AgentId, w.Reason);
+                    break;
+                case AgentWelcome w:
+                    _heartbeatMs = Math.Max(100, w.HeartbeatIntervalMs);
+                    SendHeartbeat(); // at once: a restarted coordinator learns which tests still run here
                     break;
                 case LaunchTest launch:
                     StartTest(launch);

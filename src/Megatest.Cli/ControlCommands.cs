@@ -59,32 +59,22 @@ public static class ControlCommands
         }
 
         using var client = new ControlClient(coordinator, embedded is null ? services.ClientSecurity() : null);
-        var sent = client.Send(packet);
         var timeout = packet is ArchiveRequest ? ArchiveAckTimeout : AckTimeout;
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
+        var (answer, _, sends) = client.Request(packet, timeout, p => p is ControlAck or StatusReply or Ack);
+        switch (answer?.Packet)
         {
-            var received = client.Receive(deadline - DateTime.UtcNow);
-            if (received is null || received.Header.CorrelationId != sent.MessageId)
-            {
-                continue;
-            }
-
-            switch (received.Packet)
-            {
-                case ControlAck ack:
-                    output.WriteLine((ack.Accepted ? "accepted: " : "rejected: ") + ack.Reason);
-                    return ack.Accepted ? 0 : 1;
-                case StatusReply reply:
-                    PrintStatus(reply, args.Get("-dumpmode") == "json", output);
-                    return 0;
-                case Ack nack:
-                    output.WriteLine("rejected: " + nack.Error);
-                    return 1;
-            }
+            case ControlAck ack:
+                output.WriteLine((ack.Accepted ? "accepted: " : "rejected: ") + ack.Reason);
+                return ack.Accepted ? 0 : 1;
+            case StatusReply reply:
+                PrintStatus(reply, args.Get("-dumpmode") == "json", output);
+                return 0;
+            case Ack nack:
+                output.WriteLine("rejected: " + nack.Error);
+                return 1;
         }
 
-        errors.WriteLine($"megatest: no answer from the coordinator at {coordinator} within {timeout.TotalSeconds:0} s");
+        errors.WriteLine($"megatest: no answer from the coordinator at {coordinator} within {timeout.TotalSeconds:0} s (sent {sends} times); nothing is known to have been done");
         return 1;
     }
 

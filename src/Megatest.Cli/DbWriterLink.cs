@@ -71,11 +71,20 @@ public sealed class DbWriterLink : IDisposable
     {
         var header = _socket.SendPacket(_stamp, packet);
         var deadline = DateTime.UtcNow + timeout;
+        var resendAt = DateTime.UtcNow + ControlClient.ResendEvery;
         while (DateTime.UtcNow < deadline)
         {
-            if (_socket.TryReceivePacket(false, deadline - DateTime.UtcNow, out var received, out _) && received!.Header.CorrelationId == header.MessageId)
+            var wait = (resendAt < deadline ? resendAt : deadline) - DateTime.UtcNow;
+            if (_socket.TryReceivePacket(false, wait > TimeSpan.Zero ? wait : TimeSpan.Zero, out var received, out _) && received!.Header.CorrelationId == header.MessageId)
             {
                 return received.Packet;
+            }
+
+            if (DateTime.UtcNow >= resendAt)
+            {
+                // Same message id: a db writer that restarted (or lost it) applies it once.
+                _socket.SendPacket(header, packet);
+                resendAt = DateTime.UtcNow + ControlClient.ResendEvery;
             }
         }
 

@@ -29,6 +29,7 @@ public sealed class EmbeddedRoles : IDisposable
             AreaPath = area.TopPath,
             DbWriterEndpoint = _db.Endpoint,
             DbWriterPublishEndpoint = _db.PublishEndpoint,
+            Resumable = false, // its runs end with this process: a later coordinator must not take them up
         }, logs.CreateLogger("coordinator"));
         _coordinator.Start();
         if (SlurmSettings.IsSelected(area.Megatest))

@@ -22,6 +22,7 @@ public static class Help
           megatest dbwriter | coordinator [--agent-timeout S]
           megatest agent [--slots N] [--labels HOSTTYPES] [--coordinator EP --dbwriter EP]
                [--idle-exit S] [--max-tests N]   (exit when idle for S seconds / after N tests: Slurm jobs)
+               [--journal DIR]   (unacknowledged status packets survive the agent and are sent when it starts again)
           megatest monitor [-target PATT] [-runname PATT] [-testpatt PATT] [-dumpmode json] [--once]
         Security ([services] security curve: CURVE on every link, clients checked against an allowlist):
           megatest keys create NAME [--no-allow] [--keys-dir DIR]   (NAME.key, NAME.key_secret 0600, authorized_keys)

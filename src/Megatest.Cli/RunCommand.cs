@@ -15,6 +15,12 @@ public static class RunCommand
     /// <summary>How often a progress line with counts is printed.</summary>
     public static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long the coordinator has to accept the run (the request goes again every few seconds meanwhile).</summary>
+    public static readonly TimeSpan AckTimeout = TimeSpan.FromSeconds(120);
+
+    /// <summary>How often a following -run sends its request again to the coordinator (see <see cref="Follow"/>).</summary>
+    public static readonly TimeSpan FollowResendEvery = TimeSpan.FromSeconds(2);
+
     /// <summary>Runs; returns the exit code (0 when the run was carried out, whatever the tests' results).</summary>
     public static int Execute(CliArgs args, TextWriter output, TextWriter errors, ILoggerFactory logs)
     {
@@ -102,11 +108,11 @@ public static class RunCommand
         ArgumentNullException.ThrowIfNull(errors);
         using var follower = publish is null ? null : new ChangeFollower(publish, security);
         using var client = new ControlClient(coordinator, security);
-        var sent = client.Send(request);
-        var ack = WaitFor<ControlAck>(client, sent.MessageId, TimeSpan.FromSeconds(120));
-        if (ack is null)
+        var (answer, sent, sends) = client.Request(request, AckTimeout, p => p is ControlAck);
+        if (answer?.Packet is not ControlAck ack)
         {
-            errors.WriteLine($"No answer from the coordinator at {coordinator} within 120 s");
+            errors.WriteLine($"No answer from the coordinator at {coordinator} within {AckTimeout.TotalSeconds:0} s (the run request was sent {sends} times); " +
+                $"whether the run started shows in: megatest -list-runs {request.RunName} -target {request.Target}");
             return 1;
         }
 
@@ -126,8 +132,19 @@ public static class RunCommand
         var printed = new Dictionary<long, string>();
         var clock = Stopwatch.StartNew();
         var lastProgress = TimeSpan.Zero;
+        var lastAsked = TimeSpan.Zero;
+        var lastHeard = TimeSpan.Zero;
+        var silent = false;
         while (true)
         {
+            // The same request again now and then: the coordinator answers it as the run it already carries out, and a
+            // coordinator that restarted (and resumed the run) learns where to send RunEnded, or sends it if it was missed.
+            if (clock.Elapsed - lastAsked >= FollowResendEvery)
+            {
+                lastAsked = clock.Elapsed;
+                client.Resend(sent, request);
+            }
+
             foreach (var row in follower.Poll(ack.RunId, TimeSpan.FromMilliseconds(100)))
             {
                 if (IsFinished(row) && printed.GetValueOrDefault(row.Id) != row.State + row.Status)
@@ -137,7 +154,23 @@ public static class RunCommand
                 }
             }
 
-            if (client.Receive(TimeSpan.Zero) is { Packet: RunEnded ended } && ended.RunId == ack.RunId)
+            var received = client.Receive(TimeSpan.Zero);
+            if (received is not null)
+            {
+                lastHeard = clock.Elapsed;
+                if (silent)
+                {
+                    silent = false;
+                    errors.WriteLine($"The coordinator at {coordinator} answers again");
+                }
+            }
+            else if (!silent && clock.Elapsed - lastHeard > 3 * FollowResendEvery)
+            {
+                silent = true;
+                errors.WriteLine($"The coordinator at {coordinator} does not answer; waiting for it (tests that run go on)");
+            }
+
+            if (received is { Packet: RunEnded ended } && ended.RunId == ack.RunId)
             {
                 output.WriteLine("All tests launched and finished.");
                 output.WriteLine(ended.Message);
@@ -156,22 +189,6 @@ public static class RunCommand
 
     private static bool IsFinished(TestRowInfo row) =>
         row.State is "COMPLETED" or "KILLED" or "INCOMPLETE" || (row.State == "NOT_STARTED" && row.Status != "n/a");
-
-    private static T? WaitFor<T>(ControlClient client, Guid correlation, TimeSpan timeout)
-        where T : class, IPacket
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            var received = client.Receive(deadline - DateTime.UtcNow);
-            if (received?.Packet is T packet && received.Header.CorrelationId == correlation)
-            {
-                return packet;
-            }
-        }
-
-        return null;
-    }
 
     private static Dictionary<string, string> ParseSetVars(string? text)
     {

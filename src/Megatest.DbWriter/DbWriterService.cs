@@ -30,6 +30,7 @@ public sealed class DbWriterService : IDisposable
     private PublisherSocket? _pub;
     private NetMQPoller? _poller;
     private Thread? _thread;
+    private long _sequenceBase;
     private long _applied;
     private long _duplicates;
     private readonly HashSet<long> _statsDirty = [];
@@ -77,6 +78,9 @@ public sealed class DbWriterService : IDisposable
         using (var purge = _db.BeginBatch())
         {
             purge.PurgeApplied(Now() - 86_400);
+            // Sequences start above every number an earlier db writer of this database published: a subscriber
+            // that stays connected across a restart sees a gap, never a repeat, and takes a new snapshot.
+            _sequenceBase = purge.RaisePublishEpoch() << 32;
             purge.Commit();
         }
 
@@ -267,7 +271,7 @@ public sealed class DbWriterService : IDisposable
         // Packets that change rows are applied once: a repeat (its ack was lost, or the network duplicated it)
         // is acknowledged again without touching anything, so an old status can never overwrite a newer one.
         // Registrations are idempotent by themselves and answer with the rows.
-        if (p.Packet is StatusChange or Step or TestData or TestMetaUpdate or UpdateRun or DeleteTests or RecordArchive or ImportRuns && !tx.MarkApplied(p.Header.MessageId, now))
+        if (p.Packet is StatusChange or Step or TestData or TestMetaUpdate or UpdateRun or DeleteTests or RecordArchive or ImportRuns or RecordRunRequest && !tx.MarkApplied(p.Header.MessageId, now))
         {
             Interlocked.Increment(ref _duplicates);
             outcome.Replies.Add((p, new Ack { Ok = true }));
@@ -366,6 +370,11 @@ public sealed class DbWriterService : IDisposable
                 outcome.Replies.Add((p, new Ack { Ok = true }));
                 break;
 
+            case RecordRunRequest r:
+                tx.RecordCoordinatorRun(new CoordinatorRun(r.RequestId, r.RunId, r.Target, r.RunName, r.TestPatt, r.Owner, r.Requester, r.Request, r.State, now), now);
+                outcome.Replies.Add((p, new Ack { Ok = true }));
+                break;
+
             case SnapshotRequest or SubscribeProbe or StatusQuery or MoveRecords:
                 outcome.Deferred.Add((p, p.Packet));
                 break;
@@ -393,7 +402,7 @@ public sealed class DbWriterService : IDisposable
             {
                 using var tx = _db!.BeginBatch();
                 var rows = tx.Reader.Tests(s.RunId).Select(ToInfo).ToArray();
-                _router!.SendPacket(_stamp, new Snapshot { RunId = s.RunId, Rows = rows, Sequence = _runSequence.GetValueOrDefault(s.RunId) }, to.Header.MessageId, to.Routing);
+                _router!.SendPacket(_stamp, new Snapshot { RunId = s.RunId, Rows = rows, Sequence = SequenceOf(s.RunId) }, to.Header.MessageId, to.Routing);
                 break;
             }
 
@@ -479,10 +488,12 @@ public sealed class DbWriterService : IDisposable
 
     private PacketHeader NextPublished(PacketCode code, long runId)
     {
-        var seq = _runSequence.GetValueOrDefault(runId) + 1;
+        var seq = SequenceOf(runId) + 1;
         _runSequence[runId] = seq;
         return new PacketHeader(ProtocolVersion.Current, code, Guid.NewGuid(), null, _stamp.SenderId, seq, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
     }
+
+    private long SequenceOf(long runId) => _runSequence.TryGetValue(runId, out var seq) ? seq : _sequenceBase;
 
     /// <summary>The wire form of a committed test row.</summary>
     public static TestRowInfo ToInfo(TestRow row)

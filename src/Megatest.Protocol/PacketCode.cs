@@ -78,6 +78,9 @@ public enum PacketCode : ushort
     /// <summary>Deletes test rows of a run.</summary>
     DeleteTests = 311,
 
+    /// <summary>Records a run a coordinator carries out, so a restarted coordinator continues it.</summary>
+    RecordRunRequest = 312,
+
     /// <summary>Records that tests were archived.</summary>
     RecordArchive = 330,
 

@@ -9,6 +9,9 @@ public sealed class AgentInfo
     /// <summary>Agent name.</summary>
     public required string AgentId { get; init; }
 
+    /// <summary>Sender id of its packets: one per agent process, so a hello with another one comes from an agent that started again.</summary>
+    public string Sender { get; init; } = "";
+
     /// <summary>Host name.</summary>
     public required string Host { get; init; }
 

@@ -24,6 +24,13 @@ public sealed class CoordinatorOptions
     /// <summary>Sender id in headers.</summary>
     public string SenderId { get; init; } = "coordinator@" + Environment.MachineName;
 
+    /// <summary>
+    /// Records every run in the database (coordinator_runs) and, at start, resumes the runs an earlier coordinator of
+    /// the area left unfinished: what a daemon does. The coordinator inside <c>megatest -run</c> does neither, since its
+    /// runs end with its process.
+    /// </summary>
+    public bool Resumable { get; init; } = true;
+
     /// <summary>Control packets one client may send a second (sustained); more are refused with a reason.</summary>
     public double ControlPacketsPerSecond { get; init; } = 200;
 

@@ -19,7 +19,7 @@ namespace Megatest.Scheduling;
 /// agents on one ROUTER socket, asks the db writer to record its decisions, and follows the db writer's
 /// committed-change stream to know the state of every row. All its state lives on one poller thread.
 /// </summary>
-public sealed class CoordinatorService : IDisposable
+public sealed partial class CoordinatorService : IDisposable
 {
     private static readonly TimeSpan s_probeEvery = TimeSpan.FromMilliseconds(100);
 
@@ -208,6 +208,7 @@ public sealed class CoordinatorService : IDisposable
                 break;
             case Heartbeat beat when known is not null:
                 known.Load = beat.LoadPerCore;
+                AdoptRunning(known, beat.RunningTestIds);
                 break;
             case Heartbeat:
                 break;
@@ -259,21 +260,33 @@ public sealed class CoordinatorService : IDisposable
             return;
         }
 
-        var running = _agents.TryGetValue(key, out var old) ? old.Running : null;
+        if (_agents.TryGetValue(key, out var old) && old.Sender == p.Header.SenderId)
+        {
+            // The same process introducing itself again (it missed our heartbeats): keep its record, which the
+            // placements of its running tests point to.
+            old.LastSeen = Environment.TickCount64;
+            _logger.LogInformation("agent {Agent} on {Host} registered again", hello.AgentId, hello.Host);
+            Reply(p, new AgentWelcome { Accepted = true, HeartbeatIntervalMs = (int)_options.HeartbeatInterval.TotalMilliseconds });
+            return;
+        }
+
+        if (old is not null)
+        {
+            // A new process of the same agent (it crashed and was started again): what the old one ran is lost.
+            _logger.LogWarning("agent {Agent} on {Host} started again; {Count} tests in flight end INCOMPLETE", old.AgentId, old.Host, old.Running.Count);
+            LoseTests(old, "agent started again");
+        }
+
         var agent = new AgentInfo
         {
             Identity = p.Routing!,
             AgentId = hello.AgentId,
+            Sender = p.Header.SenderId,
             Host = hello.Host,
             Slots = Math.Max(1, hello.Slots),
             Labels = hello.Labels,
             LastSeen = Environment.TickCount64,
         };
-        if (running is not null)
-        {
-            agent.Running.UnionWith(running);
-        }
-
         _agents[key] = agent;
         _logger.LogInformation("agent {Agent} on {Host} registered with {Slots} slots", hello.AgentId, hello.Host, hello.Slots);
         Reply(p, new AgentWelcome { Accepted = true, HeartbeatIntervalMs = (int)_options.HeartbeatInterval.TotalMilliseconds });
@@ -281,13 +294,15 @@ public sealed class CoordinatorService : IDisposable
 
     private void OnRunRequest(ReceivedPacket p, RunRequest request)
     {
+        if (AnswerRepeat(p))
+        {
+            return;
+        }
+
         RunPlan plan;
         try
         {
-            var env = EnvironmentScope.FromProcess();
-            env.Set("PWD", _options.AreaPath);
-            var area = AreaConfig.Load(_options.AreaPath, request.Target, env);
-            plan = RunPlanner.Plan(area, request);
+            plan = PlanRun(request);
         }
         catch (Exception ex) when (ex is PlanException or ConfigException or TargetException or AreaNotFoundException or IOException or InvalidOperationException or ArgumentException)
         {
@@ -295,7 +310,7 @@ public sealed class CoordinatorService : IDisposable
             return;
         }
 
-        if (_plans.Values.Any(x => !x.Ended && x.Request.Target == request.Target && x.Request.RunName == request.RunName))
+        if (_byRequest.Values.Any(x => !x.Ended && x.Request.Target == request.Target && x.Request.RunName == request.RunName))
         {
             Reply(p, new ControlAck { Accepted = false, Reason = $"run {request.Target}/{request.RunName} is already being run by this coordinator" });
             return;
@@ -303,18 +318,43 @@ public sealed class CoordinatorService : IDisposable
 
         plan.Requester = p.Routing;
         plan.RequestId = p.Header.MessageId;
+        StartRun(plan, resume: false);
+    }
+
+    private RunPlan PlanRun(RunRequest request)
+    {
+        var env = EnvironmentScope.FromProcess();
+        env.Set("PWD", _options.AreaPath);
+        var area = AreaConfig.Load(_options.AreaPath, request.Target, env);
+        return RunPlanner.Plan(area, request);
+    }
+
+    /// <summary>
+    /// Registers the run and its rows and lets scheduling start. A new run (<paramref name="resume"/> false) is recorded
+    /// first and has its start resets applied; a resumed one (a restarted coordinator's) takes its rows as they are.
+    /// </summary>
+    private void StartRun(RunPlan plan, bool resume)
+    {
+        var request = plan.Request;
+        _byRequest[plan.RequestId] = plan;
         var keys = TargetKeys.Split(request.Target, plan.Area.Keys);
         Request(new RegisterRun { KeyValues = keys, RunName = request.RunName, Owner = request.Owner }, reply =>
         {
             var registered = (RunRegistered)reply;
             if (registered.RunId == 0)
             {
-                Reply(p, new ControlAck { Accepted = false, Reason = "db writer: " + registered.Error });
+                _byRequest.Remove(plan.RequestId);
+                AckRun(plan, new ControlAck { Accepted = false, Reason = "db writer: " + registered.Error });
                 return;
             }
 
             plan.RunId = registered.RunId;
             _plans[plan.RunId] = plan;
+            if (!resume)
+            {
+                RecordRun(plan, CoordinatorRun.Starting);
+            }
+
             // Before registering: look at what the run already holds and send rows that must run again back to NOT_STARTED.
             Request(new SnapshotRequest { RunId = plan.RunId }, snapReply =>
             {
@@ -325,17 +365,24 @@ public sealed class CoordinatorService : IDisposable
                 }
 
                 plan.Sequence = Math.Max(plan.Sequence, snap.Sequence);
-                foreach (var reset in RunStartResets.Compute(plan, snap.Rows, _logger))
+                if (resume)
                 {
-                    Request(reset, _ => { }, plan);
+                    TakeOverInFlight(plan);
+                }
+                else
+                {
+                    foreach (var reset in RunStartResets.Compute(plan, snap.Rows, _logger))
+                    {
+                        Request(reset, _ => { }, plan);
+                    }
                 }
 
-                RegisterToplevels(p, plan);
+                RegisterToplevels(plan, resume);
             }, plan);
         });
     }
 
-    private void RegisterToplevels(ReceivedPacket p, RunPlan plan)
+    private void RegisterToplevels(RunPlan plan, bool resume)
     {
         var request = plan.Request;
         var tops = plan.Order.Select(t => new TestKey { TestName = t.Name, ItemPath = "" }).ToArray();
@@ -344,7 +391,7 @@ public sealed class CoordinatorService : IDisposable
             var rows = (TestsRegistered)r;
             if (rows.Error.Length > 0)
             {
-                Reply(p, new ControlAck { Accepted = false, Reason = "db writer: " + rows.Error, RunId = plan.RunId });
+                AckRun(plan, new ControlAck { Accepted = false, Reason = "db writer: " + rows.Error, RunId = plan.RunId });
                 plan.Ended = true;
                 return;
             }
@@ -359,11 +406,24 @@ public sealed class CoordinatorService : IDisposable
                 Request(MetaOf(t), _ => { }, plan);
             }
 
-            plan.Ready = true;
-            var note = plan.Warnings.Count == 0 ? "" : "; warnings: " + string.Join("; ", plan.Warnings);
-            Reply(p, new ControlAck { Accepted = true, RunId = plan.RunId, Reason = $"run {plan.RunId} {request.Target}/{request.RunName}: {plan.Order.Count} tests{note}" });
-            _logger.LogInformation("run {RunId} {Target}/{RunName} planned with {Count} tests", plan.RunId, request.Target, request.RunName, plan.Order.Count);
-            RequestSchedule();
+            void Go()
+            {
+                plan.Ready = true;
+                var note = plan.Warnings.Count == 0 ? "" : "; warnings: " + string.Join("; ", plan.Warnings);
+                AckRun(plan, new ControlAck { Accepted = true, RunId = plan.RunId, Reason = $"run {plan.RunId} {request.Target}/{request.RunName}: {plan.Order.Count} tests{note}" }, send: !resume);
+                _logger.LogInformation("run {RunId} {Target}/{RunName} planned with {Count} tests", plan.RunId, request.Target, request.RunName, plan.Order.Count);
+                RequestSchedule();
+            }
+
+            // Nothing launches before the record says the rows are registered: a restart then never applies the resets twice.
+            if (resume)
+            {
+                Go();
+            }
+            else
+            {
+                RecordRun(plan, CoordinatorRun.Running, Go);
+            }
         }, plan);
     }
 
@@ -539,6 +599,7 @@ public sealed class CoordinatorService : IDisposable
 
             if (received.Header.CorrelationId is { } corr && _callbacks.Remove(corr, out var callback))
             {
+                _unanswered.Remove(corr);
                 callback(received.Packet);
             }
         }
@@ -561,6 +622,7 @@ public sealed class CoordinatorService : IDisposable
                 case ProbeEcho echo when echo.Token == _probeToken && !_subscribed:
                     _subscribed = true;
                     _probeTimer!.Enable = false;
+                    ResumeRuns(); // before any control packet: a repeated RunRequest finds its resumed run
                     foreach (var waiting in _waitingForSubscription)
                     {
                         OnRouterPacket(waiting);
@@ -587,6 +649,7 @@ public sealed class CoordinatorService : IDisposable
 
     private void AfterChange(RunPlan plan, RowState row)
     {
+        ReleaseIfEnded(plan, row);
         if (!plan.Tests.TryGetValue(row.TestName, out var test))
         {
             return;
@@ -703,6 +766,7 @@ public sealed class CoordinatorService : IDisposable
 
         _rollups.Flush();
         _slurm.Tick(Endpoint, _plans.Values, _agents.Values); // [jobtools] launcher slurm: keeps agent jobs submitted
+        ResendUnanswered();
         RequestSchedule();
     }
 
@@ -826,6 +890,8 @@ public sealed class CoordinatorService : IDisposable
             _router!.SendPacket(_stamp, new Heartbeat(), routing: agent.Identity);
         }
 
+        EndUnclaimed();
+
         RequestSchedule();
     }
 
@@ -835,6 +901,12 @@ public sealed class CoordinatorService : IDisposable
         // A clean goodbye with nothing running is routine; anything else is worth a warning.
         var level = agent.Running.Count == 0 && reason.StartsWith("left", StringComparison.Ordinal) ? LogLevel.Information : LogLevel.Warning;
         _logger.Log(level, "agent {Agent} on {Host} dropped ({Reason}); {Count} tests in flight end INCOMPLETE", agent.AgentId, agent.Host, reason, agent.Running.Count);
+        LoseTests(agent, reason);
+    }
+
+    /// <summary>The tests in flight on <paramref name="agent"/> will never report: they end INCOMPLETE/DEAD (then [setup] reruns applies).</summary>
+    private void LoseTests(AgentInfo agent, string reason)
+    {
         foreach (var id in agent.Running.ToList())
         {
             agent.Running.Remove(id);
@@ -935,10 +1007,13 @@ public sealed class CoordinatorService : IDisposable
         var summary = new RunSummary { RunId = plan.RunId, Target = plan.Request.Target, RunName = plan.Request.RunName, State = "", Status = "", Counts = counts };
         var message = $"run {plan.Request.Target}/{plan.Request.RunName} ended: " + string.Join(", ", counts.Select(kv => $"{kv.Value} {kv.Key}"));
         _logger.LogInformation("{Message}", message);
+        var ended = new RunEnded { RunId = plan.RunId, Summary = summary, Message = message };
         if (plan.Requester is not null)
         {
-            _router!.SendPacket(_stamp, new RunEnded { RunId = plan.RunId, Summary = summary, Message = message }, plan.RequestId, plan.Requester);
+            _router!.SendPacket(_stamp, ended, plan.RequestId, plan.Requester);
         }
+
+        RunFinished(plan, ended);
 
         _plans.Remove(plan.RunId);
         plan.History.Dispose();
@@ -958,6 +1033,7 @@ public sealed class CoordinatorService : IDisposable
         }
 
         var header = _stamp.Next(packet.Code);
+        _unanswered[header.MessageId] = new Unanswered(header, packet, Environment.TickCount64);
         _callbacks[header.MessageId] = reply =>
         {
             if (plan is not null)

@@ -8,7 +8,8 @@ namespace Megatest.Scheduling;
 /// What changes in an existing run before it runs again (SPEC §6.7, §5.2 and the road map):
 /// -rerun-all and -rerun-clean send rows back to NOT_STARTED/n/a, [setup] allow-auto-rerun sends matching
 /// rows back to NOT_STARTED keeping their status, and a changed megatest.config or runconfigs.config
-/// (compared with the copies cached in MT_RUNPATH) turns the run's COMPLETED tests STALE.
+/// (compared with the copies cached in MT_RUNPATH) turns the run's COMPLETED tests STALE; rows that -force or
+/// -rerun LIST run again go back to NOT_STARTED keeping their status.
 /// </summary>
 public static class RunStartResets
 {
@@ -63,6 +64,13 @@ public static class RunStartResets
             else if (stale && row.State == States.Completed)
             {
                 state = States.Stale;
+            }
+            else if (plan.Tests.ContainsKey(row.TestName) && plan.Pattern.Matches(row.TestName, row.ItemPath) && !States.IsRunning(row.State)
+                && RelaunchRules.ShouldLaunch(row.State, row.Status, plan.Relaunch) && !RelaunchRules.ShouldLaunch(row.State, row.Status, RelaunchRules.Options.Default))
+            {
+                // -force and -rerun LIST: what they send to run again is NOT_STARTED in the database before anything
+                // launches, so a coordinator that restarts mid-run knows what is left without applying them twice.
+                state = States.NotStarted;
             }
 
             if (state is null)

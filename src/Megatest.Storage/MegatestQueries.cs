@@ -116,6 +116,17 @@ public sealed partial class MegatestQueries : IRunReader, IDisposable
     private static string? JsonList(IReadOnlyCollection<string>? values) =>
         values is null ? null : System.Text.Json.JsonSerializer.Serialize(values.ToArray(), StorageJsonContext.Default.StringArray);
 
+    private const string UnfinishedCoordinatorRunsSql =
+        "SELECT " + CoordinatorRun.Columns + " FROM coordinator_runs WHERE state <> 'ended' ORDER BY creation_time, request_id";
+
+    /// <summary>Runs a coordinator started and did not finish (state starting or running), oldest first.</summary>
+    public IReadOnlyList<CoordinatorRun> UnfinishedCoordinatorRuns() => _commands.Query(UnfinishedCoordinatorRunsSql, CoordinatorRun.Read);
+
+    private const string FindCoordinatorRunSql = "SELECT " + CoordinatorRun.Columns + " FROM coordinator_runs WHERE request_id = @id";
+
+    /// <summary>The run recorded for the RunRequest <paramref name="requestId"/> (32 hex digits), or null.</summary>
+    public CoordinatorRun? FindCoordinatorRun(string requestId) => _commands.Single(FindCoordinatorRunSql, CoordinatorRun.Read, ("@id", requestId));
+
     /// <inheritdoc />
     public void Dispose()
     {

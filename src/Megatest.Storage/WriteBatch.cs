@@ -333,6 +333,62 @@ public sealed partial class WriteBatch : IDisposable
             ("@jobgroup", meta.JobGroup));
     }
 
+    // A state only moves forward (starting, running, ended): a late repeat of an older record cannot undo a newer one.
+    private const string RecordCoordinatorRunSql =
+        "INSERT INTO coordinator_runs (request_id, run_id, target, runname, testpatt, owner, requester, request, state, creation_time, last_update) " +
+        "VALUES (@request_id, @run_id, @target, @runname, @testpatt, @owner, @requester, @request, @state, @now, @now) " +
+        "ON CONFLICT (request_id) DO UPDATE SET run_id = excluded.run_id, " +
+        "requester = CASE WHEN excluded.requester <> '' THEN excluded.requester ELSE coordinator_runs.requester END, " +
+        "state = CASE WHEN " + StateRank + " >= " + OldStateRank + " THEN excluded.state ELSE coordinator_runs.state END, " +
+        "last_update = @now";
+
+    private const string StateRank = "(CASE excluded.state WHEN 'starting' THEN 0 WHEN 'running' THEN 1 ELSE 2 END)";
+    private const string OldStateRank = "(CASE coordinator_runs.state WHEN 'starting' THEN 0 WHEN 'running' THEN 1 ELSE 2 END)";
+
+    /// <summary>Records (or moves forward) a run a coordinator carries out; <see cref="CoordinatorRun.CreationTime"/> is ignored (now).</summary>
+    /// <exception cref="StorageException">Unknown state, empty request id, or the run does not exist.</exception>
+    public void RecordCoordinatorRun(CoordinatorRun run, long now)
+    {
+        ThrowIfCompleted();
+        ArgumentNullException.ThrowIfNull(run);
+        if (run.State is not (CoordinatorRun.Starting or CoordinatorRun.Running or CoordinatorRun.Ended))
+        {
+            throw new StorageException($"coordinator run {run.RequestId}: state '{run.State}' is not starting, running or ended");
+        }
+
+        if (run.RequestId.Length == 0 || ToLong(_commands.Scalar(RunExistsSql, ("@id", run.RunId))) == 0)
+        {
+            throw new StorageException($"coordinator run '{run.RequestId}': needs a request id and an existing run (run {run.RunId})");
+        }
+
+        _commands.Execute(
+            RecordCoordinatorRunSql,
+            ("@request_id", run.RequestId),
+            ("@run_id", run.RunId),
+            ("@target", run.Target),
+            ("@runname", run.RunName),
+            ("@testpatt", run.TestPatt),
+            ("@owner", run.Owner),
+            ("@requester", run.Requester),
+            ("@request", run.Request),
+            ("@state", run.State),
+            ("@now", now));
+    }
+
+    private const string RaiseEpochSql =
+        "INSERT INTO metadat (var, val) VALUES ('dbwriter-epoch', '1') " +
+        "ON CONFLICT (var) DO UPDATE SET val = CAST(CAST(metadat.val AS INTEGER) + 1 AS TEXT)";
+
+    private const string ReadEpochSql = "SELECT CAST(val AS INTEGER) FROM metadat WHERE var = 'dbwriter-epoch'";
+
+    /// <summary>Raises the db writer's publish epoch (metadat <c>dbwriter-epoch</c>) by one and returns it (1 the first time).</summary>
+    public long RaisePublishEpoch()
+    {
+        ThrowIfCompleted();
+        _commands.Execute(RaiseEpochSql);
+        return ToLong(_commands.Scalar(ReadEpochSql));
+    }
+
     private const string UpdateRunSql =
         "UPDATE runs SET state = coalesce(@state, state), status = coalesce(@status, status), " +
         "comment = coalesce(@comment, comment), last_update = @now WHERE id = @id";

@@ -29,6 +29,7 @@ public sealed class CodeMapTests
         ("SubscribeProbe", 309, typeof(SubscribeProbe)),
         ("ProbeEcho", 310, typeof(ProbeEcho)),
         ("DeleteTests", 311, typeof(DeleteTests)),
+        ("RecordRunRequest", 312, typeof(RecordRunRequest)),
         ("RecordArchive", 330, typeof(RecordArchive)),
         ("MoveRecords", 331, typeof(MoveRecords)),
         ("ImportRuns", 332, typeof(ImportRuns)),

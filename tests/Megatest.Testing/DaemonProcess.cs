@@ -102,15 +102,30 @@ public sealed class DaemonProcess : IDisposable
         return d;
     }
 
-    /// <summary>Waits for a line on standard output or error that satisfies <paramref name="match"/>; returns it.</summary>
-    public async Task<string> WaitForLineAsync(Func<string, bool> match, TimeSpan timeout, string what)
+    /// <summary>Lines on standard output and error so far: a mark for <see cref="WaitForLineAsync"/> to look only past.</summary>
+    public (int Stdout, int Stderr) LineMark
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return (_stdout.Count, _stderr.Count);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Waits for a line on standard output or error that satisfies <paramref name="match"/> (after <paramref name="since"/>,
+    /// a <see cref="LineMark"/> taken earlier, when given); returns it.
+    /// </summary>
+    public async Task<string> WaitForLineAsync(Func<string, bool> match, TimeSpan timeout, string what, (int Stdout, int Stderr) since = default)
     {
         string? found = null;
         await Wait.UntilAsync(() =>
         {
             lock (_lock)
             {
-                found = _stdout.Concat(_stderr).FirstOrDefault(match);
+                found = _stdout.Skip(since.Stdout).Concat(_stderr.Skip(since.Stderr)).FirstOrDefault(match);
             }
 
             if (found is null && _process.HasExited)

@@ -39,6 +39,9 @@ public sealed class DaemonSettings
     /// <summary>Agent: take this many tests, then exit (one Slurm job per test uses 1).</summary>
     public int? MaxTests { get; set; }
 
+    /// <summary>Agent: directory of its status journal (packets not yet acknowledged survive the agent; none by default).</summary>
+    public string? Journal { get; set; }
+
     /// <summary>Coordinator: seconds of silence after which an agent is dropped (default 10).</summary>
     public double? AgentTimeout { get; set; }
 
@@ -81,6 +84,7 @@ public sealed class DaemonSettings
         ["--agent-timeout"] = nameof(AgentTimeout),
         ["--idle-exit"] = nameof(IdleExit),
         ["--max-tests"] = nameof(MaxTests),
+        ["--journal"] = nameof(Journal),
         ["--heartbeat"] = nameof(Heartbeat),
         ["--log-format"] = nameof(LogFormat),
         ["--once"] = nameof(Once),

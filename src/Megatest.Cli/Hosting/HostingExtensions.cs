@@ -63,6 +63,7 @@ public static class HostingExtensions
             IdleExit = settings.IdleExit is > 0 and var idle ? TimeSpan.FromSeconds(idle) : null,
             MaxTests = settings.MaxTests is > 0 and var max ? max : 0,
             Security = settings.SecuritySettings.Load(serves: false),
+            JournalDirectory = settings.Journal is { Length: > 0 } journal ? Path.GetFullPath(journal) : null,
         });
         services.AddHostedService<AgentHostedService>();
         return services;

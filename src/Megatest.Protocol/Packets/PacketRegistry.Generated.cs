@@ -28,6 +28,7 @@ public static partial class PacketRegistry
         yield return (PacketCode.RunChanged, typeof(RunChanged));
         yield return (PacketCode.UpdateRun, typeof(UpdateRun));
         yield return (PacketCode.DeleteTests, typeof(DeleteTests));
+        yield return (PacketCode.RecordRunRequest, typeof(RecordRunRequest));
         yield return (PacketCode.SubscribeProbe, typeof(SubscribeProbe));
         yield return (PacketCode.ProbeEcho, typeof(ProbeEcho));
         yield return (PacketCode.RunRequest, typeof(RunRequest));
