@@ -32,6 +32,7 @@ public sealed class AgentService : IDisposable, IStatusSink
     private Thread? _thread;
     private long _lastHeard = Environment.TickCount64;
     private long _heartbeatMs = 1000;
+    private long _lastDbAnswer = Environment.TickCount64;
     private long _lastBusy = Environment.TickCount64;
     private int _started;
     private readonly CancellationTokenSource _retired = new();
@@ -61,8 +62,7 @@ public sealed class AgentService : IDisposable, IStatusSink
         _coordinator = Endpoints.Configure(new DealerSocket());
         _coordinator.Options.Identity = System.Text.Encoding.UTF8.GetBytes("agent:" + _options.AgentId);
         Endpoints.Connect(_coordinator, _options.CoordinatorEndpoint, _options.Security);
-        _db = Endpoints.Configure(new DealerSocket());
-        Endpoints.Connect(_db, _options.DbWriterEndpoint, _options.Security);
+        _db = ConnectDb();
         _inTest = Endpoints.Configure(new RouterSocket());
         InTestEndpoint = Endpoints.Bind(_inTest, _options.InTestEndpoint);
         if (_options.JournalDirectory is { } journalDirectory)
@@ -70,7 +70,6 @@ public sealed class AgentService : IDisposable, IStatusSink
             _work.Enqueue(() => ResendJournal(journalDirectory));
         }
         _coordinator.ReceiveReady += (_, _) => DrainCoordinator();
-        _db.ReceiveReady += (_, _) => DrainDb();
         _inTest.ReceiveReady += (_, _) => DrainInTest();
         _work.ReceiveReady += (_, e) =>
         {
@@ -146,6 +145,11 @@ public sealed class AgentService : IDisposable, IStatusSink
     private void Track(PacketHeader header, IPacket packet, TaskCompletionSource<Ack> completion)
     {
         _journal?.Written(header, packet); // on disk before it leaves: an agent that dies sends it again when it restarts
+        if (_pending.Count == 0)
+        {
+            _lastDbAnswer = Environment.TickCount64; // silence counts from the first packet waiting for an answer
+        }
+
         _pending[header.MessageId] = new Pending(header, packet, completion, Environment.TickCount64);
         _db!.SendPacket(header, packet);
     }
@@ -182,6 +186,22 @@ public sealed class AgentService : IDisposable, IStatusSink
     private void OnTimer()
     {
         var now = Environment.TickCount64;
+        if (_pending.Count > 0 && now - _lastDbAnswer > 3 * _options.ResendAfter.TotalMilliseconds)
+        {
+            // Nothing answered for three resend periods: start over on a new connection (the lazy pirate's cure for a
+            // connection that never recovered from a db writer killed mid-send); everything pending goes again on it.
+            _logger.LogWarning("agent {Agent}: no answer from the db writer for {Seconds:0} s with {Count} status packets pending; reconnecting", _options.AgentId, (now - _lastDbAnswer) / 1000.0, _pending.Count);
+            _poller!.Remove(_db!);
+            _db!.Dispose();
+            _db = ConnectDb();
+            _poller.Add(_db);
+            _lastDbAnswer = now;
+            foreach (var p in _pending.Values.ToList())
+            {
+                _pending[p.Header.MessageId] = p with { SentAt = 0 };
+            }
+        }
+
         foreach (var p in _pending.Values.Where(p => now - p.SentAt > _options.ResendAfter.TotalMilliseconds).ToList())
         {
             // Same message id: the db writer treats a repeat as the same packet.
@@ -319,6 +339,14 @@ public sealed class AgentService : IDisposable, IStatusSink
         thread.Start();
     }
 
+    private DealerSocket ConnectDb()
+    {
+        var db = Endpoints.Configure(new DealerSocket());
+        Endpoints.Connect(db, _options.DbWriterEndpoint, _options.Security);
+        db.ReceiveReady += (_, _) => DrainDb();
+        return db;
+    }
+
     private void DrainDb()
     {
         while (_db!.TryReceivePacket(false, TimeSpan.Zero, out var received, out var error) || error is not null)
@@ -329,6 +357,7 @@ public sealed class AgentService : IDisposable, IStatusSink
                 continue;
             }
 
+            _lastDbAnswer = Environment.TickCount64;
             if (received.Header.CorrelationId is { } corr && _pending.Remove(corr, out var pending))
             {
                 _journal?.Acknowledged(corr);
