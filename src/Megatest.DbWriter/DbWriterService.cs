@@ -60,7 +60,7 @@ public sealed class DbWriterService : IDisposable
     /// <summary>Opens the database, binds the sockets and starts the poller thread.</summary>
     public void Start()
     {
-        _db = MegatestDatabase.Open(_options.DatabasePath, _options.Keys);
+        _db = MegatestDatabase.Open(_options.DatabasePath, _options.Keys, _options.Layout);
         using (var purge = _db.BeginBatch())
         {
             purge.PurgeApplied(Now() - 86_400);

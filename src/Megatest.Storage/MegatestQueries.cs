@@ -6,20 +6,20 @@ namespace Megatest.Storage;
 public sealed class MegatestQueries : IRunReader, IDisposable
 {
     private readonly SqliteConnection _connection;
-    private readonly CommandCache _commands;
+    private readonly RunTables _tables;
     private readonly SqliteRunReader _reader;
 
-    private MegatestQueries(SqliteConnection connection, RunSql runSql)
+    private MegatestQueries(SqliteConnection connection, RunSql runSql, DatabaseLayout layout, string path)
     {
         _connection = connection;
-        _commands = new CommandCache(connection);
-        _reader = new SqliteRunReader(_commands, runSql);
+        _tables = RunTables.Create(new CommandCache(connection), layout, path, writer: false);
+        _reader = new SqliteRunReader(_tables, runSql);
     }
 
     /// <summary>The read-only connection (tests use it to prove that writes are refused).</summary>
     internal SqliteConnection Connection => _connection;
 
-    /// <summary>Opens an existing database read-only.</summary>
+    /// <summary>Opens an existing database read-only (and, for <see cref="DatabaseLayout.PerRun"/>, its run files as needed).</summary>
     /// <exception cref="StorageException">The file is missing, not a Megatest for .NET database, or newer than this build.</exception>
     public static MegatestQueries Open(string path)
     {
@@ -35,7 +35,7 @@ public sealed class MegatestQueries : IRunReader, IDisposable
             }
 
             var keys = KeySchema.ReadKeys(connection, null);
-            return new MegatestQueries(connection, new RunSql(keys));
+            return new MegatestQueries(connection, new RunSql(keys), RunFiles.Read(connection), path);
         }
         catch (SqliteException ex)
         {
@@ -88,7 +88,7 @@ public sealed class MegatestQueries : IRunReader, IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        _commands.Dispose();
+        _tables.Dispose();
         _connection.Dispose();
     }
 }
