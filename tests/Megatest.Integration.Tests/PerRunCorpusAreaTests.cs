@@ -1,3 +1,5 @@
+using Megatest.Testing;
+
 namespace Megatest.Integration.Tests;
 
 /// <summary>
@@ -23,5 +25,31 @@ public sealed class PerRunCorpusAreaTests : CorpusAreaTests
         var runs = (long)db.Query("SELECT count(*) FROM runs")[0][0]!;
         Assert.Equal(runs, db.AttachRunFiles(main));
         return db;
+    }
+
+    [Fact]
+    public async Task CliQueriesAndReports_ReadTheRunFiles()
+    {
+        var area = CopyArea("mintest");
+        Directory.CreateDirectory(Path.Combine(area, "runs"));
+        var timeout = TimeSpan.FromMinutes(3);
+        var run = await MegatestProcess.RunAsync(area, timeout, "-run", "-target", "v1.0", "-runname", "r1", "-testpatt", "%");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.True(File.Exists(Path.Combine(area, "megatest.runs", "1.db")), "no run file");
+
+        var json = await MegatestProcess.RunAsync(area, timeout, "-list-runs", "r1", "-target", "v1.0", "-dumpmode", "json");
+        Assert.True(json.ExitCode == 0, json.ToString());
+        using var doc = System.Text.Json.JsonDocument.Parse(json.Stdout);
+        var tests = Assert.Single(doc.RootElement.EnumerateArray().ToList()).GetProperty("tests").EnumerateArray().ToList();
+        Assert.Equal(17, tests.Count);
+        Assert.Equal(12, tests.Count(t => t.GetProperty("status").GetString() == "PASS"));
+
+        var targets = await MegatestProcess.RunAsync(area, timeout, "-list-db-targets");
+        Assert.Equal("v1.0\n", targets.Stdout);
+        var junit = await MegatestProcess.RunAsync(area, timeout, "-junit", "r1.xml", "-target", "v1.0", "-runname", "r1");
+        Assert.True(junit.ExitCode == 0, junit.ToString());
+        var xml = System.Xml.Linq.XDocument.Load(Path.Combine(area, "r1.xml"));
+        Assert.Equal(17, xml.Descendants("testcase").Count());
+        Assert.NotEmpty(xml.Descendants("failure"));
     }
 }
