@@ -19,6 +19,8 @@ public static class Help
           megatest agent [--slots N] [--labels HOSTTYPES] [--coordinator EP --dbwriter EP]
                [--idle-exit S] [--max-tests N]   (exit when idle for S seconds / after N tests: Slurm jobs)
           megatest monitor [-target PATT] [-runname PATT] [-testpatt PATT] [-dumpmode json] [--once]
+          -migrate-home [-homehost HOST]   move the coordinator and db writer here when the area is quiet
+               ([server] quiet-minutes, default 30); the area's .homehost names where they run
         Queries:
           -list-runs RUNPATT [-target PATT] [-testpatt PATT] [-state S] [-status X] [-dumpmode json]
           -list-targets [-target PATT]      -list-db-targets      -show-keys      -list-disks

@@ -85,6 +85,14 @@ public sealed class MegatestQueries : IRunReader, IDisposable
     /// <inheritdoc />
     public IReadOnlyList<string> DistinctTargets() => _reader.DistinctTargets();
 
+    private const string LastTestChangeSql = "SELECT coalesce(max(last_update), 0) FROM run_stats";
+
+    /// <summary>
+    /// When a test of any run last changed (epoch seconds, 0 when never): the newest run_stats refresh, which the db
+    /// writer makes within a fraction of a second of each change. Read from the main database in either layout.
+    /// </summary>
+    public long LastTestChange() => Convert.ToInt64(_tables.Main.Scalar(LastTestChangeSql) ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
+
     /// <inheritdoc />
     public void Dispose()
     {
