@@ -126,7 +126,7 @@ public static class HomeMigration
             case ControlAck nack:
                 throw new UsageException($"refused: the {role} at {endpoint} would not stop: {nack.Reason}");
             case null:
-                throw new UsageException($"the {role} at {endpoint} did not answer the stop request within {s_stopTimeout.TotalSeconds:0} s; nothing was moved");
+                throw new UsageException($"the {role} at {endpoint} did not answer the stop request within {s_stopTimeout.TotalSeconds:0} s; the pointer was not changed");
             default:
                 throw new UsageException($"the {role} at {endpoint} answered the stop request with an unexpected packet");
         }
