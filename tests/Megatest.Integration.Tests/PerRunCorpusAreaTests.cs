@@ -52,4 +52,18 @@ public sealed class PerRunCorpusAreaTests : CorpusAreaTests
         Assert.Equal(17, xml.Descendants("testcase").Count());
         Assert.NotEmpty(xml.Descendants("failure"));
     }
+
+    [Fact]
+    public async Task UnknownDbApi_IsRefusedNamingFileAndLine()
+    {
+        var area = base.CopyArea("mintest");
+        var config = Path.Combine(area, "megatest.config");
+        File.SetUnixFileMode(config, File.GetUnixFileMode(config) | UnixFileMode.UserWrite);
+        var line = File.ReadAllLines(config).Length + 3;
+        File.AppendAllText(config, "\n[db]\napi bogus\n");
+        var result = await MegatestProcess.RunAsync(area, TimeSpan.FromMinutes(1), "-run", "-target", "v1.0", "-runname", "r1", "-testpatt", "%");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"megatest.config:{line}: [db] api is 'bogus'; expected legacy or new", result.Stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(area, "megatest.db")), "nothing may be written");
+    }
 }
