@@ -44,4 +44,7 @@ public sealed class AgentOptions
 
     /// <summary>Slurm job the agent runs in (default: <c>SLURM_JOB_ID</c>); recorded with each test as test_data slurm/jobid.</summary>
     public string? SlurmJobId { get; init; } = Environment.GetEnvironmentVariable("SLURM_JOB_ID") is { Length: > 0 } id ? id : null;
+
+    /// <summary>CURVE keys and allowlist of this role's links; null for plain links (the embedded default).</summary>
+    public Megatest.Protocol.Transport.Security.TransportSecurity? Security { get; init; }
 }

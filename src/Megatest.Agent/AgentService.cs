@@ -58,9 +58,9 @@ public sealed class AgentService : IDisposable, IStatusSink
     {
         _coordinator = Endpoints.Configure(new DealerSocket());
         _coordinator.Options.Identity = System.Text.Encoding.UTF8.GetBytes("agent:" + _options.AgentId);
-        _coordinator.Connect(_options.CoordinatorEndpoint);
+        Endpoints.Connect(_coordinator, _options.CoordinatorEndpoint, _options.Security);
         _db = Endpoints.Configure(new DealerSocket());
-        _db.Connect(_options.DbWriterEndpoint);
+        Endpoints.Connect(_db, _options.DbWriterEndpoint, _options.Security);
         _inTest = Endpoints.Configure(new RouterSocket());
         InTestEndpoint = Endpoints.Bind(_inTest, _options.InTestEndpoint);
         if (_options.JournalDirectory is { } journalDirectory)
@@ -131,7 +131,9 @@ public sealed class AgentService : IDisposable, IStatusSink
     /// <inheritdoc />
     public Task<Ack> SendAsync(IPacket packet)
     {
-        var tcs = new TaskCompletionSource<Ack>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Continuations run on the poller thread: they only wake a test thread waiting for its acks (or queue a reply),
+        // which is cheaper than a trip through the thread pool for every acknowledged packet.
+        var tcs = new TaskCompletionSource<Ack>();
         _work.Enqueue(() =>
         {
             Track(_stamp.Next(packet.Code), packet, tcs);

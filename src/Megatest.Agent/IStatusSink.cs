@@ -5,6 +5,9 @@ namespace Megatest.Agent;
 /// <summary>Sends a status packet to the db writer; the task ends when it is committed (acknowledged).</summary>
 public interface IStatusSink
 {
-    /// <summary>Sends <paramref name="packet"/>; completes with the db writer's ack.</summary>
+    /// <summary>
+    /// Sends <paramref name="packet"/>; completes with the db writer's ack. The task may complete on the sender's
+    /// own thread, so continuations that do real work must be queued elsewhere (<c>TaskScheduler.Default</c>).
+    /// </summary>
     Task<Ack> SendAsync(IPacket packet);
 }

@@ -1,5 +1,6 @@
 using Megatest.Config;
 using Megatest.DbWriter;
+using Megatest.Protocol.Transport.Security;
 using Megatest.Storage;
 
 namespace Megatest.Cli;
@@ -8,7 +9,7 @@ namespace Megatest.Cli;
 public static class AreaDbWriter
 {
     /// <summary>Options for the db writer of <paramref name="area"/>, listening on the given endpoints (default: free loopback ports).</summary>
-    public static DbWriterOptions Options(AreaConfig area, string? endpoint = null, string? publishEndpoint = null)
+    public static DbWriterOptions Options(AreaConfig area, string? endpoint = null, string? publishEndpoint = null, TransportSecurity? security = null)
     {
         ArgumentNullException.ThrowIfNull(area);
         return new DbWriterOptions
@@ -18,6 +19,7 @@ public static class AreaDbWriter
             Layout = area.PerRunDatabases ? DatabaseLayout.PerRun : DatabaseLayout.Legacy,
             Endpoint = endpoint ?? "tcp://127.0.0.1:0",
             PublishEndpoint = publishEndpoint ?? "tcp://127.0.0.1:0",
+            Security = security,
         };
     }
 }

@@ -13,10 +13,10 @@ public sealed class ChangeFollower : IDisposable
     private readonly Dictionary<long, TestRowInfo> _rows = [];
 
     /// <summary>Connects to <paramref name="publishEndpoint"/> and subscribes to everything.</summary>
-    public ChangeFollower(string publishEndpoint)
+    public ChangeFollower(string publishEndpoint, Megatest.Protocol.Transport.Security.TransportSecurity? security)
     {
         _sub = Endpoints.Configure(new SubscriberSocket());
-        _sub.Connect(publishEndpoint);
+        Endpoints.Connect(_sub, publishEndpoint, security);
         _sub.SubscribeToAnyTopic();
     }
 

@@ -43,7 +43,7 @@ public static class CommandLine
             errors.WriteLine("megatest: " + ex.Message);
             return ex.ExitCode;
         }
-        catch (Exception ex) when (ex is ConfigException or TargetException or AreaNotFoundException or PlanException)
+        catch (Exception ex) when (ex is ConfigException or TargetException or AreaNotFoundException or PlanException or Megatest.Protocol.Transport.Security.KeyFileException)
         {
             errors.WriteLine("megatest: " + ex.Message);
             return 1;
@@ -65,6 +65,11 @@ public static class CommandLine
         if (InTestCommands.Applies(args))
         {
             return InTestCommands.Execute(args, Console.In, output);
+        }
+
+        if (LifecycleCommands.Applies(args))
+        {
+            return LifecycleCommands.Execute(args, output, logs);
         }
 
         if (ControlCommands.Applies(args))

@@ -1,5 +1,6 @@
 using Megatest.Protocol;
 using Megatest.Protocol.Transport;
+using Megatest.Protocol.Transport.Security;
 using NetMQ;
 using NetMQ.Sockets;
 
@@ -11,11 +12,11 @@ public sealed class ControlClient : IDisposable
     private readonly DealerSocket _socket;
     private readonly PacketStamp _stamp = new("cli@" + Environment.MachineName + "-" + Environment.ProcessId);
 
-    /// <summary>Connects to the coordinator at <paramref name="endpoint"/>.</summary>
-    public ControlClient(string endpoint)
+    /// <summary>Connects to the coordinator at <paramref name="endpoint"/> (over CURVE, authenticated, when <paramref name="security"/> is given).</summary>
+    public ControlClient(string endpoint, TransportSecurity? security)
     {
         _socket = Endpoints.Configure(new DealerSocket());
-        _socket.Connect(endpoint);
+        Endpoints.Connect(_socket, endpoint, security);
     }
 
     /// <summary>Sends a control packet; returns its header (its id correlates the answers).</summary>
@@ -31,6 +32,11 @@ public sealed class ControlClient : IDisposable
             if (_socket.TryReceivePacket(false, left > TimeSpan.Zero ? left : TimeSpan.Zero, out var received, out var error))
             {
                 return received;
+            }
+
+            if (SecureLink.Refusal(_socket) is { } refusal)
+            {
+                throw new UsageException($"the coordinator refused this client: {refusal.Outcome}: {refusal.Reason}");
             }
 
             if (error is null && DateTime.UtcNow >= deadline)

@@ -16,6 +16,9 @@ public static class ControlCommands
     /// <summary>How long the coordinator has to answer.</summary>
     public static readonly TimeSpan AckTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long an -archive may take: the coordinator answers when the archives are written (or restored).</summary>
+    public static readonly TimeSpan ArchiveAckTimeout = TimeSpan.FromHours(12);
+
     /// <summary>Whether the arguments ask for a control packet.</summary>
     public static bool Applies(CliArgs args)
     {
@@ -55,9 +58,10 @@ public static class ControlCommands
             return 1;
         }
 
-        using var client = new ControlClient(coordinator);
+        using var client = new ControlClient(coordinator, embedded is null ? services.ClientSecurity() : null);
         var sent = client.Send(packet);
-        var deadline = DateTime.UtcNow + AckTimeout;
+        var timeout = packet is ArchiveRequest ? ArchiveAckTimeout : AckTimeout;
+        var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
             var received = client.Receive(deadline - DateTime.UtcNow);
@@ -80,7 +84,7 @@ public static class ControlCommands
             }
         }
 
-        errors.WriteLine($"megatest: no answer from the coordinator at {coordinator} within {AckTimeout.TotalSeconds:0} s");
+        errors.WriteLine($"megatest: no answer from the coordinator at {coordinator} within {timeout.TotalSeconds:0} s");
         return 1;
     }
 

@@ -1,4 +1,5 @@
 using Megatest.Protocol;
+using Megatest.Protocol.Transport.Security;
 
 namespace Megatest.Cli;
 
@@ -9,9 +10,9 @@ public static class CoordinatorLink
     public static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
 
     /// <summary>True when a coordinator answers at <paramref name="endpoint"/> within <paramref name="timeout"/>.</summary>
-    public static bool Answers(string endpoint, TimeSpan timeout)
+    public static bool Answers(string endpoint, TimeSpan timeout, TransportSecurity? security)
     {
-        using var client = new ControlClient(endpoint);
+        using var client = new ControlClient(endpoint, security);
         return client.Ask(new SubscribeProbe { Token = Guid.NewGuid().ToString("N") }, timeout) is not null;
     }
 
@@ -25,6 +26,6 @@ public static class CoordinatorLink
         }
 
         var endpoint = ServiceEndpoints.Connectable(configured);
-        return Answers(endpoint, ProbeTimeout) ? endpoint : null;
+        return Answers(endpoint, ProbeTimeout, services.ClientSecurity()) ? endpoint : null;
     }
 }

@@ -2,6 +2,7 @@ using Megatest.Config;
 using Megatest.DbWriter;
 using Megatest.Protocol;
 using Megatest.Protocol.Transport;
+using Megatest.Protocol.Transport.Security;
 using Microsoft.Extensions.Logging;
 using NetMQ;
 using NetMQ.Sockets;
@@ -19,11 +20,11 @@ public sealed class DbWriterLink : IDisposable
     private readonly DealerSocket _socket;
     private readonly PacketStamp _stamp = new($"cli@{Environment.MachineName}-{Environment.ProcessId}");
 
-    private DbWriterLink(string endpoint, DbWriterService? embedded)
+    private DbWriterLink(string endpoint, DbWriterService? embedded, TransportSecurity? security)
     {
         _embedded = embedded;
         _socket = Endpoints.Configure(new DealerSocket());
-        _socket.Connect(endpoint);
+        Endpoints.Connect(_socket, endpoint, security);
     }
 
     /// <summary>Connects to the area's db writer, starting one here when none runs.</summary>
@@ -34,10 +35,16 @@ public sealed class DbWriterLink : IDisposable
         var services = ServiceEndpoints.From(area);
         if (services.DbWriter is { } configured)
         {
-            var link = new DbWriterLink(ServiceEndpoints.Connectable(configured), null);
+            var link = new DbWriterLink(ServiceEndpoints.Connectable(configured), null, services.ClientSecurity());
             if (link.TrySend(new SubscribeProbe { Token = "cli" }, TimeSpan.FromSeconds(2)) is not null)
             {
                 return link;
+            }
+
+            if (SecureLink.Refusal(link._socket) is { } refusal)
+            {
+                link.Dispose();
+                throw new UsageException($"the db writer refused this client: {refusal.Outcome}: {refusal.Reason}");
             }
 
             link.Dispose();
@@ -45,7 +52,7 @@ public sealed class DbWriterLink : IDisposable
 
         var db = new DbWriterService(AreaDbWriter.Options(area), logs.CreateLogger("dbwriter"));
         db.Start();
-        return new DbWriterLink(db.Endpoint, db);
+        return new DbWriterLink(db.Endpoint, db, null);
     }
 
     /// <summary>Sends a packet and waits for its reply; throws <see cref="UsageException"/> when refused or unanswered.</summary>

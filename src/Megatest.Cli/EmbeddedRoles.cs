@@ -42,8 +42,19 @@ public sealed class EmbeddedRoles : IDisposable
             CoordinatorEndpoint = _coordinator.Endpoint,
             DbWriterEndpoint = _db.Endpoint,
             AgentId = "local-" + Environment.ProcessId,
+            Slots = LocalSlots(area),
         }, logs.CreateLogger("agent"));
         _agent.Start();
+    }
+
+    /// <summary>
+    /// Slots of the local agent: [setup] max_concurrent_jobs when set (the local agent is the only launcher, so the
+    /// setting, not the number of cores, says how many tests run at once), else the number of cores.
+    /// </summary>
+    public static int LocalSlots(AreaConfig area)
+    {
+        ArgumentNullException.ThrowIfNull(area);
+        return RunPlanner.MaxConcurrentJobs(area) ?? Environment.ProcessorCount;
     }
 
     /// <summary>The coordinator's endpoint.</summary>

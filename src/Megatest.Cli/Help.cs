@@ -14,6 +14,10 @@ public static class Help
         Control (to the coordinator in megatest.config [services]; prints its ack):
           -kill-runs | -remove-runs | -rerun-clean | -archive MODE | -get-run-status
                [-target PATT] [-runname PATT] [-testpatt PATT]
+        Data lifecycle (-archive MODE is save, save-remove, keep-html or restore; [archive-disks] in megatest.config):
+          -reduce-records | -restore-records   [-target PATT] [-runname PATT]   (finished runs to/from completed-runs.db)
+          -destination AREA|PATH [-target PATT] [-runname PATT]   (copy finished runs to an area with the same keys)
+          -full-db   (with -list-runs, -list-db-targets: completed-runs.db too)
         Daemons (settings: [services], MEGATEST_NAME, --name value; stop with SIGTERM):
           megatest dbwriter | coordinator [--agent-timeout S]
           megatest agent [--slots N] [--labels HOSTTYPES] [--coordinator EP --dbwriter EP]
@@ -21,6 +25,10 @@ public static class Help
           megatest monitor [-target PATT] [-runname PATT] [-testpatt PATT] [-dumpmode json] [--once]
           -migrate-home [-homehost HOST]   move the coordinator and db writer here when the area is quiet
                ([server] quiet-minutes, default 30); the area's .homehost names where they run
+        Security ([services] security curve: CURVE on every link, clients checked against an allowlist):
+          megatest keys create NAME [--no-allow] [--keys-dir DIR]   (NAME.key, NAME.key_secret 0600, authorized_keys)
+          megatest keys list [--keys-dir DIR]
+          daemons and clients: [services] keys-dir DIR, key NAME, server-key NAME (or --keys-dir, --key, --server-key)
         Queries:
           -list-runs RUNPATT [-target PATT] [-testpatt PATT] [-state S] [-status X] [-dumpmode json]
           -list-targets [-target PATT]      -list-db-targets      -show-keys      -list-disks

@@ -91,10 +91,10 @@ public static class HomeMigration
     private static HomePointer MoveDaemons(AreaConfig area, string here, string coordinator, ServiceEndpoints services)
     {
         var reason = $"home of {area.TopPath} moves to {here}";
-        Stop("coordinator", coordinator, reason);
+        Stop("coordinator", coordinator, reason, services);
         if (services.DbWriter is { } dbwriter)
         {
-            Stop("db writer", ServiceEndpoints.Connectable(dbwriter), reason);
+            Stop("db writer", ServiceEndpoints.Connectable(dbwriter), reason, services);
         }
 
         var logs = Path.Combine(area.TopPath, "logs");
@@ -116,9 +116,9 @@ public static class HomeMigration
             new Dictionary<string, int>(StringComparer.Ordinal) { ["coordinator"] = coordinatorPid, ["dbwriter"] = dbPid });
     }
 
-    private static void Stop(string role, string endpoint, string reason)
+    private static void Stop(string role, string endpoint, string reason, ServiceEndpoints services)
     {
-        using var client = new ControlClient(endpoint);
+        using var client = new ControlClient(endpoint, services.ClientSecurity());
         switch (client.Ask(new StopRequest { Reason = reason }, s_stopTimeout))
         {
             case ControlAck { Accepted: true }:

@@ -24,7 +24,7 @@ public static class QueryCommands
             throw new UsageException($"no database yet: {dbPath} does not exist (run something first)");
         }
 
-        using var db = MegatestQueries.Open(dbPath);
+        using var db = MegatestQueries.Open(dbPath, args.Has("-full-db"));
         var pattern = TestPattern.Parse(args.Get("-testpatt") ?? "%");
         var states = Set(args.Get("-state"));
         var statuses = Set(args.Get("-status"));
@@ -116,7 +116,7 @@ public static class QueryCommands
     {
         ArgumentNullException.ThrowIfNull(args);
         var area = LoadArea(null);
-        using var db = MegatestQueries.Open(area.DatabasePath);
+        using var db = MegatestQueries.Open(area.DatabasePath, args.Has("-full-db"));
         Print(args, output, db.DistinctTargets());
         return 0;
     }

@@ -62,7 +62,13 @@ public static class RunCommand
             }
 
             errors.WriteLine("Using the coordinator at " + coordinator);
-            return Follow(coordinator, follow ? ServiceEndpoints.Connectable(services.DbWriterPublish!) : null, request, output, errors);
+            var ran = Follow(coordinator, follow ? ServiceEndpoints.Connectable(services.DbWriterPublish!) : null, services.ClientSecurity(), request, output, errors);
+            if (ran == 0 && follow)
+            {
+                LifecycleCommands.AutoMigrate(area, target, runName, errors, logs);
+            }
+
+            return ran;
         }
 
         if (services.Coordinator is not null)
@@ -70,18 +76,32 @@ public static class RunCommand
             errors.WriteLine($"No coordinator answers at {services.Coordinator}: running the roles inside this process");
         }
 
-        using var roles = new EmbeddedRoles(area, logs);
-        return Follow(roles.CoordinatorEndpoint, roles.PublishEndpoint, request, output, errors);
+        int exit;
+        using (var roles = new EmbeddedRoles(area, logs))
+        {
+            exit = Follow(roles.CoordinatorEndpoint, roles.PublishEndpoint, null, request, output, errors);
+        }
+
+        if (exit == 0)
+        {
+            // [setup] auto-migrate: the roles are gone, so the db writer that marks the run MOVED is the only one.
+            LifecycleCommands.AutoMigrate(area, target, runName, errors, logs);
+        }
+
+        return exit;
     }
 
-    /// <summary>Drops the run packet and follows the run to its end; with a null <paramref name="publish"/> returns right after the ack.</summary>
-    public static int Follow(string coordinator, string? publish, RunRequest request, TextWriter output, TextWriter errors)
+    /// <summary>
+    /// Drops the run packet and follows the run to its end; with a null <paramref name="publish"/> returns right after the ack.
+    /// <paramref name="security"/> secures both links (null: plain, as the embedded roles are).
+    /// </summary>
+    public static int Follow(string coordinator, string? publish, Megatest.Protocol.Transport.Security.TransportSecurity? security, RunRequest request, TextWriter output, TextWriter errors)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(errors);
-        using var follower = publish is null ? null : new ChangeFollower(publish);
-        using var client = new ControlClient(coordinator);
+        using var follower = publish is null ? null : new ChangeFollower(publish, security);
+        using var client = new ControlClient(coordinator, security);
         var sent = client.Send(request);
         var ack = WaitFor<ControlAck>(client, sent.MessageId, TimeSpan.FromSeconds(120));
         if (ack is null)

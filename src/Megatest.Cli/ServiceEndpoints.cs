@@ -1,10 +1,12 @@
 using Megatest.Config;
+using Megatest.Protocol.Transport.Security;
 
 namespace Megatest.Cli;
 
 /// <summary>
 /// The <c>[services]</c> section of megatest.config: where the daemon roles of an area listen.
-/// Keys <c>coordinator</c>, <c>dbwriter</c> and <c>dbwriter-publish</c>, each a <c>tcp://HOST:PORT</c> endpoint.
+/// Keys <c>coordinator</c>, <c>dbwriter</c> and <c>dbwriter-publish</c>, each a <c>tcp://HOST:PORT</c> endpoint, and the
+/// security keys <c>security</c>, <c>keys-dir</c>, <c>key</c>, <c>server-key</c> (see <see cref="SecuritySettings"/>).
 /// </summary>
 /// <param name="Coordinator">The coordinator's ROUTER endpoint, or null when not set.</param>
 /// <param name="DbWriter">The db writer's ROUTER endpoint, or null.</param>
@@ -13,6 +15,12 @@ public sealed record ServiceEndpoints(string? Coordinator, string? DbWriter, str
 {
     /// <summary>The section name in megatest.config.</summary>
     public const string Section = "services";
+
+    /// <summary>The security settings: [services] overridden by MEGATEST_SECURITY, MEGATEST_KEYSDIR, MEGATEST_KEY, MEGATEST_SERVERKEY.</summary>
+    public SecuritySettings Security { get; init; } = SecuritySettings.None;
+
+    /// <summary>Loads the keys of a client of the daemons (null when the links are plain).</summary>
+    public TransportSecurity? ClientSecurity() => Security.Load(serves: false);
 
     /// <summary>Nothing configured.</summary>
     public static ServiceEndpoints None { get; } = new(null, null, null);
@@ -23,7 +31,7 @@ public sealed record ServiceEndpoints(string? Coordinator, string? DbWriter, str
         ArgumentNullException.ThrowIfNull(area);
         var configured = From(area.Megatest);
         return HomePointer.Read(area.TopPath)?.Services is { Coordinator: not null } home
-            ? new ServiceEndpoints(home.Coordinator, home.DbWriter ?? configured.DbWriter, home.DbWriterPublish ?? configured.DbWriterPublish)
+            ? configured with { Coordinator = home.Coordinator, DbWriter = home.DbWriter ?? configured.DbWriter, DbWriterPublish = home.DbWriterPublish ?? configured.DbWriterPublish }
             : configured;
     }
 
@@ -31,7 +39,10 @@ public sealed record ServiceEndpoints(string? Coordinator, string? DbWriter, str
     public static ServiceEndpoints From(ConfigData config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        return new ServiceEndpoints(Value(config, "coordinator"), Value(config, "dbwriter"), Value(config, "dbwriter-publish"));
+        return new ServiceEndpoints(Value(config, "coordinator"), Value(config, "dbwriter"), Value(config, "dbwriter-publish"))
+        {
+            Security = SecuritySettings.From(key => Value(config, key)),
+        };
     }
 
     /// <summary>Loads the area found from <paramref name="directory"/> (without a target) and reads the section; None when there is no area.</summary>

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Megatest.Cli;
 
-/// <summary>Daemon verbs: `megatest coordinator|agent|dbwriter|monitor|dashboard …`, each a long-running host.</summary>
+/// <summary>Daemon verbs: `megatest coordinator|agent|dbwriter|monitor|dashboard …`, each a long-running host, and `megatest keys …`.</summary>
 public static class Verbs
 {
     /// <summary>Runs the verb; unknown verbs are a usage error.</summary>
@@ -25,6 +25,11 @@ public static class Verbs
                 stop.Cancel();
             });
             return Megatest.Dashboard.DashboardCommand.Run([.. args.VerbArgs], output, stop.Token);
+        }
+
+        if (args.Verb == "keys")
+        {
+            return KeyCommands.Run(args.VerbArgs, output);
         }
 
         if (args.Verb is not ("coordinator" or "agent" or "dbwriter" or "monitor"))

@@ -15,6 +15,7 @@ internal sealed class ChangeHub : IDisposable
 {
     private readonly string _publishEndpoint;
     private readonly string _dbWriterEndpoint;
+    private readonly Megatest.Protocol.Transport.Security.TransportSecurity? _security;
     private readonly List<SseClient> _clients = [];
     private readonly Dictionary<long, long> _sequences = [];
     private readonly CancellationTokenSource _stop = new();
@@ -23,8 +24,9 @@ internal sealed class ChangeHub : IDisposable
     private Thread? _thread;
     private long _received;
 
-    public ChangeHub(string publishEndpoint, string dbWriterEndpoint)
+    public ChangeHub(string publishEndpoint, string dbWriterEndpoint, Megatest.Protocol.Transport.Security.TransportSecurity? security = null)
     {
+        _security = security;
         _publishEndpoint = publishEndpoint;
         _dbWriterEndpoint = dbWriterEndpoint;
     }
@@ -105,10 +107,13 @@ internal sealed class ChangeHub : IDisposable
     private void Follow()
     {
         using var sub = Endpoints.Configure(new SubscriberSocket());
-        sub.Connect(_publishEndpoint);
+        Endpoints.Connect(sub, _publishEndpoint, _security);
         sub.SubscribeToAnyTopic();
         using var probe = _dbWriterEndpoint.Length > 0 ? Endpoints.Configure(new DealerSocket()) : null;
-        probe?.Connect(_dbWriterEndpoint);
+        if (probe is not null)
+        {
+            Endpoints.Connect(probe, _dbWriterEndpoint, _security);
+        }
         var stamp = new PacketStamp("dashboard-sub@" + Environment.MachineName + "-" + Environment.ProcessId);
         var lastProbe = DateTime.MinValue;
         while (!_stop.IsCancellationRequested)

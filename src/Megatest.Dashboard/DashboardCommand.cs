@@ -43,7 +43,7 @@ public static class DashboardCommand
         {
             area = AreaConfig.Load(startDirectory, null, EnvironmentScope.FromProcess());
         }
-        catch (Exception ex) when (ex is AreaNotFoundException or ConfigException or IOException)
+        catch (Exception ex) when (ex is AreaNotFoundException or ConfigException or IOException or Megatest.Protocol.Transport.Security.KeyFileException)
         {
             output.WriteLine("megatest dashboard: " + ex.Message);
             return 1;
@@ -59,6 +59,7 @@ public static class DashboardCommand
             CoordinatorEndpoint = services("coordinator"),
             DbWriterEndpoint = services("dbwriter"),
             PublishEndpoint = services("dbwriter-publish"),
+            Security = Megatest.Protocol.Transport.Security.SecuritySettings.From(services).Load(serves: false),
             Urls = ToUrl(bind),
             Token = token,
         };

@@ -26,4 +26,7 @@ public sealed class DashboardOptions
 
     /// <summary>How long a control or waiver waits for its acknowledgement.</summary>
     public TimeSpan AckTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>CURVE keys of the dashboard's links to the daemons ([services] security curve); null for plain links.</summary>
+    public Megatest.Protocol.Transport.Security.TransportSecurity? Security { get; init; }
 }

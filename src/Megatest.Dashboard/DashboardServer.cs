@@ -29,7 +29,8 @@ public sealed class DashboardServer : IAsyncDisposable, IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
-        _hub = new ChangeHub(options.PublishEndpoint, options.DbWriterEndpoint);
+        _hub = new ChangeHub(options.PublishEndpoint, options.DbWriterEndpoint, options.Security);
+        Packets = new PacketClient(options.Security);
         Token = string.IsNullOrEmpty(options.Token) && !IsLoopback(options.Urls)
             ? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))
             : options.Token ?? "";
@@ -52,7 +53,7 @@ public sealed class DashboardServer : IAsyncDisposable, IDisposable
 
     internal ChangeHub Hub => _hub;
 
-    internal PacketClient Packets { get; } = new();
+    internal PacketClient Packets { get; }
 
     /// <summary>Binds and starts serving; returns once the port is open.</summary>
     public async Task StartAsync(CancellationToken cancel = default)

@@ -9,7 +9,7 @@ namespace Megatest.Dashboard;
 /// Request/reply over a DEALER socket: sends one packet and waits for the answer correlated to it. Each call uses
 /// its own socket on one thread-pool thread (NetMQ sockets are not thread-safe), so browsers can act at once.
 /// </summary>
-internal sealed class PacketClient
+internal sealed class PacketClient(Megatest.Protocol.Transport.Security.TransportSecurity? security)
 {
     private readonly PacketStamp _stamp = new("dashboard@" + Environment.MachineName + "-" + Environment.ProcessId);
 
@@ -18,7 +18,7 @@ internal sealed class PacketClient
         () =>
         {
             using var socket = Endpoints.Configure(new DealerSocket());
-            socket.Connect(endpoint);
+            Endpoints.Connect(socket, endpoint, security);
             var sent = socket.SendPacket(_stamp, packet);
             var deadline = DateTime.UtcNow + timeout;
             while (!cancel.IsCancellationRequested)

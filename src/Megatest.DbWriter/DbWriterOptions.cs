@@ -25,4 +25,7 @@ public sealed class DbWriterOptions
 
     /// <summary>Sender id in headers.</summary>
     public string SenderId { get; init; } = "dbwriter@" + Environment.MachineName;
+
+    /// <summary>CURVE keys and allowlist of this role's links; null for plain links (the embedded default).</summary>
+    public Megatest.Protocol.Transport.Security.TransportSecurity? Security { get; init; }
 }

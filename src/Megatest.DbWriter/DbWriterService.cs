@@ -1,5 +1,6 @@
 using Megatest.Protocol;
 using Megatest.Protocol.Transport;
+using Megatest.Protocol.Transport.Security;
 using Megatest.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -30,6 +31,7 @@ public sealed class DbWriterService : IDisposable
     private readonly HashSet<long> _statsDirty = [];
     private readonly CancellationTokenSource _stopRequested = new();
     private NetMQTimer? _statsTimer;
+    private PeerGate _gate = new(null, "db writer");
 
     /// <summary>Creates the service; nothing opens until <see cref="Start"/>.</summary>
     public DbWriterService(DbWriterOptions options, ILogger? logger = null)
@@ -73,8 +75,10 @@ public sealed class DbWriterService : IDisposable
 
         _router = Endpoints.Configure(new RouterSocket());
         _pub = Endpoints.Configure(new PublisherSocket());
-        Endpoint = Endpoints.Bind(_router, _options.Endpoint);
-        PublishEndpoint = Endpoints.Bind(_pub, _options.PublishEndpoint);
+        Endpoint = Endpoints.Bind(_router, _options.Endpoint, _options.Security);
+        PublishEndpoint = Endpoints.Bind(_pub, _options.PublishEndpoint, _options.Security);
+        _gate = new PeerGate(_options.Security, "db writer", _logger);
+        _gate.Watch(_router);
         _router.ReceiveReady += (_, _) => OnReceiveReady();
         _statsTimer = new NetMQTimer(StatsInterval);
         _statsTimer.Elapsed += (_, _) => RefreshStats();
@@ -102,6 +106,7 @@ public sealed class DbWriterService : IDisposable
         }
 
         _poller?.Dispose();
+        _gate.Dispose();
         _router?.Dispose();
         _pub?.Dispose();
         _db?.Dispose();
@@ -120,6 +125,12 @@ public sealed class DbWriterService : IDisposable
         NetMQMessage? msg = null;
         while (batch.Count < _options.MaxBatch && _router!.TryReceiveMultipartMessage(TimeSpan.Zero, ref msg))
         {
+            if (!_gate.Admit(_router!, msg))
+            {
+                msg = null;
+                continue;
+            }
+
             if (PacketSocketExtensions.TryDecode(msg, hasRouting: true, out var received, out var error))
             {
                 batch.Add(received!);
@@ -240,7 +251,7 @@ public sealed class DbWriterService : IDisposable
         // Packets that change rows are applied once: a repeat (its ack was lost, or the network duplicated it)
         // is acknowledged again without touching anything, so an old status can never overwrite a newer one.
         // Registrations are idempotent by themselves and answer with the rows.
-        if (p.Packet is StatusChange or Step or TestData or TestMetaUpdate or UpdateRun or DeleteTests && !tx.MarkApplied(p.Header.MessageId, now))
+        if (p.Packet is StatusChange or Step or TestData or TestMetaUpdate or UpdateRun or DeleteTests or RecordArchive or ImportRuns && !tx.MarkApplied(p.Header.MessageId, now))
         {
             Interlocked.Increment(ref _duplicates);
             outcome.Replies.Add((p, new Ack { Ok = true }));
@@ -329,7 +340,17 @@ public sealed class DbWriterService : IDisposable
                 outcome.Replies.Add((p, new Ack { Ok = true }));
                 break;
 
-            case SnapshotRequest or SubscribeProbe or StatusQuery or StopRequest:
+            case RecordArchive a:
+                AddChanged(outcome, tx.RecordArchive(a.RunId, a.TestIds, (a.DiskName, a.DiskPath), a.BlockPath, a.ArchivePath, a.State, now));
+                outcome.Replies.Add((p, new Ack { Ok = true }));
+                break;
+
+            case ImportRuns i:
+                outcome.Runs.AddRange(tx.ImportRuns(i.Bundle, now));
+                outcome.Replies.Add((p, new Ack { Ok = true }));
+                break;
+
+            case SnapshotRequest or SubscribeProbe or StatusQuery or MoveRecords or StopRequest:
                 outcome.Deferred.Add((p, p.Packet));
                 break;
 
@@ -364,6 +385,10 @@ public sealed class DbWriterService : IDisposable
                 _router!.SendPacket(_stamp, new StatusReply { Runs = [.. ListRuns(query)] }, to.Header.MessageId, to.Routing);
                 break;
 
+            case MoveRecords move:
+                _router!.SendPacket(_stamp, MoveRuns(move), to.Header.MessageId, to.Routing);
+                break;
+
             case SubscribeProbe probe:
                 _pub!.SendPacket(_stamp, new ProbeEcho { Token = probe.Token }, routing: Topics.Bytes(Topics.Probe(probe.Token)));
                 _router!.SendPacket(_stamp, new Ack { Ok = true }, to.Header.MessageId, to.Routing);
@@ -375,6 +400,29 @@ public sealed class DbWriterService : IDisposable
                 _router!.SendPacket(_stamp, new ControlAck { Accepted = true, Reason = "db writer stopping" }, to.Header.MessageId, to.Routing);
                 _stopRequested.Cancel();
                 break;
+        }
+    }
+
+    /// <summary>
+    /// -reduce-records / -restore-records: whole runs move between megatest.db and completed-runs.db between batches, on
+    /// this thread, so nothing else writes either file meanwhile. The ack says which runs stayed and why.
+    /// </summary>
+    private Ack MoveRuns(MoveRecords move)
+    {
+        try
+        {
+            var stayed = _db!.MoveRuns(move.RunIds, move.ToCompleted);
+            foreach (var runId in move.RunIds)
+            {
+                _runNames.Remove(runId);
+            }
+
+            return new Ack { Ok = true, Error = string.Join("; ", stayed) };
+        }
+        catch (Exception ex) when (ex is StorageException or Microsoft.Data.Sqlite.SqliteException or InvalidOperationException or IOException)
+        {
+            _logger.LogWarning("moving runs failed: {Error}", ex.Message);
+            return new Ack { Ok = false, Error = ex.Message };
         }
     }
 

@@ -17,4 +17,7 @@ public sealed class MonitorOptions
 
     /// <summary>How long to wait for the db writer to answer before asking again.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>CURVE keys and allowlist of this role's links; null for plain links (the embedded default).</summary>
+    public Megatest.Protocol.Transport.Security.TransportSecurity? Security { get; init; }
 }

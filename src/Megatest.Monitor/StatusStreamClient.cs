@@ -38,9 +38,9 @@ public sealed class StatusStreamClient : IDisposable
         _sub = Endpoints.Configure(new SubscriberSocket());
         _sub.Subscribe("run/");
         _sub.Subscribe(Topics.Probe(_token));
-        _sub.Connect(options.PublishEndpoint);
+        Endpoints.Connect(_sub, options.PublishEndpoint, options.Security);
         _db = Endpoints.Configure(new DealerSocket());
-        _db.Connect(options.DbWriterEndpoint);
+        Endpoints.Connect(_db, options.DbWriterEndpoint, options.Security);
     }
 
     /// <summary>True once the subscription is live and the matching runs have been listed.</summary>

@@ -2,7 +2,7 @@ namespace Megatest.Protocol;
 
 /// <summary>
 /// The wire discriminator of every packet. Values are frozen: never renumber, only append.
-/// Blocks: 1xx agent conversation, 2xx status, 3xx db writer, 9xx control.
+/// Blocks: 1xx agent conversation, 2xx status, 3xx db writer, 8xx security, 9xx control.
 /// </summary>
 public enum PacketCode : ushort
 {
@@ -77,6 +77,21 @@ public enum PacketCode : ushort
 
     /// <summary>Deletes test rows of a run.</summary>
     DeleteTests = 311,
+
+    /// <summary>Records that tests were archived.</summary>
+    RecordArchive = 330,
+
+    /// <summary>Moves whole runs between megatest.db and completed-runs.db.</summary>
+    MoveRecords = 331,
+
+    /// <summary>Copies whole runs from another area's database.</summary>
+    ImportRuns = 332,
+
+    /// <summary>Security: a client proves it holds an allowlisted key (first packet on a link to a secured daemon).</summary>
+    AuthHello = 800,
+
+    /// <summary>Security: the answer to <see cref="AuthHello"/>, or the refusal of a packet from a peer not authenticated.</summary>
+    AuthReply = 801,
 
     /// <summary>Control: start or continue a run.</summary>
     RunRequest = 900,

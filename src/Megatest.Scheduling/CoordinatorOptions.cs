@@ -29,4 +29,7 @@ public sealed class CoordinatorOptions
 
     /// <summary>Control packets one client may send at once before the sustained rate applies.</summary>
     public int ControlPacketBurst { get; init; } = 1000;
+
+    /// <summary>CURVE keys and allowlist of this role's links; null for plain links (the embedded default).</summary>
+    public Megatest.Protocol.Transport.Security.TransportSecurity? Security { get; init; }
 }

@@ -5,6 +5,8 @@ using Megatest.Config;
 using Megatest.Core;
 using Megatest.Protocol;
 using Megatest.Protocol.Transport;
+using Megatest.Storage;
+using Megatest.Protocol.Transport.Security;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NetMQ;
@@ -20,6 +22,9 @@ namespace Megatest.Scheduling;
 public sealed class CoordinatorService : IDisposable
 {
     private static readonly TimeSpan s_probeEvery = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Most test rows asked for or expected in one packet (a packet body holds at most 4 MiB).</summary>
+    private const int RowsPerPacket = 10_000;
     private readonly CoordinatorOptions _options;
     private readonly ILogger _logger;
     private readonly PacketStamp _stamp;
@@ -43,9 +48,12 @@ public sealed class CoordinatorService : IDisposable
     private NetMQTimer? _agentTimer;
     private Thread? _thread;
     private readonly LaunchGate _gate = new();
+    private readonly RollupPages _rollups = new();
     private readonly RateLimiter _controlRate;
     private readonly SlurmAgentPool _slurm;
+    private readonly SemaphoreSlim _archiving = new(1, 1);
     private bool _subscribed;
+    private PeerGate _peers = new(null, "coordinator");
     private bool _schedulePending;
 
     /// <summary>Creates the coordinator; nothing binds until <see cref="Start"/>.</summary>
@@ -77,11 +85,13 @@ public sealed class CoordinatorService : IDisposable
     public void Start()
     {
         _router = Endpoints.Configure(new RouterSocket());
-        Endpoint = Endpoints.Bind(_router, _options.Endpoint);
+        Endpoint = Endpoints.Bind(_router, _options.Endpoint, _options.Security);
+        _peers = new PeerGate(_options.Security, "coordinator", _logger);
+        _peers.Watch(_router);
         _db = Endpoints.Configure(new DealerSocket());
-        _db.Connect(_options.DbWriterEndpoint);
+        Endpoints.Connect(_db, _options.DbWriterEndpoint, _options.Security);
         _sub = Endpoints.Configure(new SubscriberSocket());
-        _sub.Connect(_options.DbWriterPublishEndpoint);
+        Endpoints.Connect(_sub, _options.DbWriterPublishEndpoint, _options.Security);
         _sub.SubscribeToAnyTopic();
         _router.ReceiveReady += (_, _) => Guarded(DrainRouter);
         _db.ReceiveReady += (_, _) => Guarded(DrainDb);
@@ -123,6 +133,7 @@ public sealed class CoordinatorService : IDisposable
 
         _thread?.Join(TimeSpan.FromSeconds(5));
         _poller.Dispose();
+        _peers.Dispose();
         _router?.Dispose();
         _db?.Dispose();
         _sub?.Dispose();
@@ -152,6 +163,12 @@ public sealed class CoordinatorService : IDisposable
         NetMQMessage? msg = null;
         while (_router!.TryReceiveMultipartMessage(TimeSpan.Zero, ref msg))
         {
+            if (!_peers.Admit(_router!, msg))
+            {
+                msg = null;
+                continue;
+            }
+
             if (!PacketSocketExtensions.TryDecode(msg, hasRouting: true, out var received, out var error))
             {
                 _logger.LogWarning("coordinator rejected a message of {Frames} frames: {Error}", msg.FrameCount, error);
@@ -225,6 +242,9 @@ public sealed class CoordinatorService : IDisposable
                 break;
             case KillRequest kill:
                 OnKill(p, kill);
+                break;
+            case ArchiveRequest archive:
+                OnArchive(p, archive);
                 break;
             case StopRequest stop:
                 OnStop(p, stop);
@@ -384,6 +404,54 @@ public sealed class CoordinatorService : IDisposable
         }
     }
 
+    /// <summary>
+    /// -archive: the coordinator sits where the run directories are (as for -remove-runs), so it archives them itself, one
+    /// request at a time on a worker thread; the rows change through the db writer and the ack comes when all is done.
+    /// </summary>
+    private void OnArchive(ReceivedPacket p, ArchiveRequest request)
+    {
+        RunArchiver archiver;
+        try
+        {
+            archiver = new RunArchiver(AreaConfig.Load(_options.AreaPath, null, EnvironmentScope.FromProcess()), AskDb);
+        }
+        catch (Exception ex) when (ex is ConfigException or AreaNotFoundException or IOException)
+        {
+            Reply(p, new ControlAck { Accepted = false, Reason = ex.Message });
+            return;
+        }
+
+        var active = _plans.Where(kv => !kv.Value.Ended).Select(kv => kv.Key).ToHashSet();
+        _ = Task.Run(async () =>
+        {
+            ControlAck ack;
+            await _archiving.WaitAsync();
+            try
+            {
+                ack = new ControlAck { Accepted = true, Reason = await archiver.RunAsync(request, active) };
+            }
+            catch (Exception ex) when (ex is ArchiveException or StorageException or IOException or UnauthorizedAccessException or TimeoutException)
+            {
+                _logger.LogWarning("-archive {Mode} failed: {Error}", request.Mode, ex.Message);
+                ack = new ControlAck { Accepted = false, Reason = ex.Message };
+            }
+            finally
+            {
+                _archiving.Release();
+            }
+
+            _work.Enqueue(() => Reply(p, ack));
+        });
+    }
+
+    /// <summary>Sends a packet to the db writer from any thread; the task ends with its reply.</summary>
+    private Task<IPacket> AskDb(IPacket packet)
+    {
+        var reply = new TaskCompletionSource<IPacket>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _work.Enqueue(() => Request(packet, r => reply.TrySetResult(r)));
+        return reply.Task;
+    }
+
     private static TestMetaUpdate MetaOf(PlannedTest t) => new()
     {
         TestName = t.Name,
@@ -473,6 +541,7 @@ public sealed class CoordinatorService : IDisposable
             plan.InFlight.Remove(ended.TestId);
             if (plan.RowById(ended.TestId) is { } row)
             {
+                plan.Wake(row);
                 AfterChange(plan, row);
             }
         }
@@ -555,8 +624,7 @@ public sealed class CoordinatorService : IDisposable
 
         if (row.ItemPath.Length > 0 && (States.IsEnded(row.State) || row.Status != Statuses.NA) && !States.IsRunning(row.State))
         {
-            var dir = Path.Combine(plan.Area.RunPath(plan.Request.Target, plan.Request.RunName), row.TestName);
-            RollupPage.Write(plan.Area, dir, row.TestName, plan.Rows.Where(r => r.TestName == row.TestName && r.ItemPath.Length > 0));
+            _rollups.Changed(plan, row.TestName);
         }
     }
 
@@ -594,6 +662,27 @@ public sealed class CoordinatorService : IDisposable
         }, plan);
     }
 
+    /// <summary>
+    /// Brings the plan's rows up to date once the run has nothing left in flight, then <paramref name="then"/>. Every
+    /// status is committed by then (agents end a test only after its acks), so a run too large for one Snapshot
+    /// packet is read straight from the database instead.
+    /// </summary>
+    private void FinalView(RunPlan plan, Action then)
+    {
+        if (plan.RowCount <= RowsPerPacket)
+        {
+            RequestSnapshot(plan, then);
+            return;
+        }
+
+        foreach (var row in plan.History.Rows(plan.RunId))
+        {
+            plan.Apply(row);
+        }
+
+        then();
+    }
+
     private void OnTimer()
     {
         foreach (var plan in _plans.Values.Where(p => p.Ready && !p.Ended).ToList())
@@ -609,6 +698,7 @@ public sealed class CoordinatorService : IDisposable
             // Nothing running and nothing on its way, yet rows wait: first make sure our view is current,
             // then give up on rows whose prerequisites can never be met.
             plan.StallTicks++;
+            plan.WakeAll(); // passes look only at what changed: an idle run is looked at whole, so nothing can be missed
             _logger.LogDebug("run {RunId} idle: unfinished {Tests}, waiting rows {Rows}", plan.RunId,
                 string.Join(",", plan.Order.Where(t => !t.Finished).Select(t => t.Name)),
                 string.Join(",", Scheduler.Waiting(plan).Select(r => r.TestName + "/" + r.ItemPath + "=" + r.State + "/" + r.Status)));
@@ -631,6 +721,7 @@ public sealed class CoordinatorService : IDisposable
             }
         }
 
+        _rollups.Flush();
         _slurm.Tick(Endpoint, _plans.Values, _agents.Values); // [jobtools] launcher slurm: keeps agent jobs submitted
         RequestSchedule();
     }
@@ -662,7 +753,8 @@ public sealed class CoordinatorService : IDisposable
                 plan,
                 t => Reserve(plan, t),
                 (t, row) => plan.History.SkipReason(plan, t, row, RunningHere),
-                (t, row) => _gate.MustWait(plan, t, row, LowestLoad, RunningHere));
+                (t, row) => _gate.MustWait(plan, t, row, LowestLoad, RunningHere),
+                () => HasCapacity(plan));
             foreach (var decision in decisions)
             {
                 Carry(plan, decision);
@@ -671,10 +763,14 @@ public sealed class CoordinatorService : IDisposable
             if (Scheduler.IsComplete(plan))
             {
                 plan.Ended = true;
-                RequestSnapshot(plan, () => EndRun(plan));
+                FinalView(plan, () => EndRun(plan));
             }
         }
     }
+
+    /// <summary>False when no launch can be reserved at all (every slot or max_concurrent_jobs taken).</summary>
+    private bool HasCapacity(RunPlan plan) =>
+        _placement.Count + _reservations.Count < MaxJobs(plan) && _agents.Values.Any(a => a.Available > 0);
 
     private bool Reserve(RunPlan plan, PlannedTest test)
     {
@@ -735,6 +831,9 @@ public sealed class CoordinatorService : IDisposable
 
     private void CheckAgents()
     {
+        // Read what agents sent first: after a long burst of other work (a run's 100,000 registered rows on the
+        // change stream) their heartbeats wait unread, and a busy coordinator must not take them for silence.
+        DrainRouter();
         var now = Environment.TickCount64;
         foreach (var (key, agent) in _agents.ToList())
         {
@@ -762,20 +861,19 @@ public sealed class CoordinatorService : IDisposable
             _placement.Remove(id);
             _groupOf.Remove(id);
             var plan = _plans.Values.FirstOrDefault(x => x.InFlight.Remove(id));
+            if (plan?.RowById(id) is { } row)
+            {
+                plan.Wake(row);
+            }
+
             Request(new StatusChange { TestId = id, State = States.Incomplete, Status = Statuses.Dead, Comment = $"agent {agent.AgentId} on {agent.Host} lost: {reason}" }, _ => { }, plan);
         }
     }
 
     private int MaxJobs(RunPlan plan)
     {
-        var text = plan.Area.Megatest.Get("setup", "max_concurrent_jobs")?.Trim();
-        if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var max) && max > 0)
-        {
-            return max;
-        }
-
         // Deliberate fix: without max_concurrent_jobs the limit is the agents' slots, not 1.
-        return Math.Max(1, _agents.Values.Sum(a => a.Slots));
+        return RunPlanner.MaxConcurrentJobs(plan.Area) ?? Math.Max(1, _agents.Values.Sum(a => a.Slots));
     }
 
     private void Carry(RunPlan plan, Decision decision)
@@ -786,14 +884,18 @@ public sealed class CoordinatorService : IDisposable
                 Request(new StatusChange { TestId = set.Row.Id, State = set.State, Status = set.Status, Comment = set.Comment }, _ => { }, plan);
                 break;
             case ExpandDecision expand:
-                var keys = expand.Items.Select(i => new TestKey { TestName = expand.Test.Name, ItemPath = i.Path }).ToArray();
-                Request(new RegisterTests { RunId = plan.RunId, Tests = keys }, reply =>
+                // In chunks: the reply carries every registered row, and a packet holds at most 4 MiB.
+                foreach (var chunk in expand.Items.Chunk(RowsPerPacket))
                 {
-                    foreach (var row in ((TestsRegistered)reply).Rows)
+                    var keys = chunk.Select(i => new TestKey { TestName = expand.Test.Name, ItemPath = i.Path }).ToArray();
+                    Request(new RegisterTests { RunId = plan.RunId, Tests = keys }, reply =>
                     {
-                        plan.Apply(row);
-                    }
-                }, plan);
+                        foreach (var row in ((TestsRegistered)reply).Rows)
+                        {
+                            plan.Apply(row);
+                        }
+                    }, plan);
+                }
 
                 // The toplevel is never launched: it lives in the link tree and its log is the rollup page.
                 if (plan.Row(expand.Test.Name, "") is { } top)
@@ -848,6 +950,7 @@ public sealed class CoordinatorService : IDisposable
 
     private void EndRun(RunPlan plan)
     {
+        _rollups.Flush(plan);
         var counts = plan.Counts();
         var summary = new RunSummary { RunId = plan.RunId, Target = plan.Request.Target, RunName = plan.Request.RunName, State = "", Status = "", Counts = counts };
         var message = $"run {plan.Request.Target}/{plan.Request.RunName} ended: " + string.Join(", ", counts.Select(kv => $"{kv.Value} {kv.Key}"));

@@ -50,4 +50,19 @@ public sealed class PlannedTest
 
     /// <summary>Whether the test has items (possibly zero).</summary>
     public bool IsItemized => Items is not null;
+
+    /// <summary>The test's position in <see cref="RunPlan.LaunchOrder"/>.</summary>
+    internal int LaunchIndex { get; set; }
+
+    /// <summary>Selected items (once expanded) whose row is missing or not settled yet.</summary>
+    internal int OpenItems { get; set; }
+
+    /// <summary>Index of each selected item path in <see cref="SelectedItems"/> (once expanded).</summary>
+    internal Dictionary<string, int>? SelectedIndex { get; set; }
+
+    /// <summary>The tests of the plan that wait on this one.</summary>
+    internal List<PlannedTest> Waiters { get; } = [];
+
+    /// <summary>True when the testconfig has [skip] rules: its ready rows are looked at again in every pass (the rules can change their mind).</summary>
+    internal bool HasSkipRules => Config.Section("skip").Count > 0;
 }

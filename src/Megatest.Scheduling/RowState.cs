@@ -27,6 +27,30 @@ public sealed class RowState
     /// <summary>Duration in seconds.</summary>
     public double RunDuration { get; set; }
 
-    /// <summary>True once the scheduler has decided this row for the current plan (launched, kept as it was, or marked PREQ_*/ZERO_ITEMS).</summary>
-    public bool Settled { get; set; }
+    /// <summary>
+    /// True once the scheduler has decided this row for the current plan (launched, kept as it was, or marked PREQ_*/ZERO_ITEMS).
+    /// Setting it tells the plan, so that a row made unsettled again (a rerun, a launch with no agent) is looked at again.
+    /// </summary>
+    public bool Settled
+    {
+        get => _settled;
+        set
+        {
+            if (_settled == value)
+            {
+                return;
+            }
+
+            _settled = value;
+            Plan?.SettledChanged(this);
+        }
+    }
+
+    /// <summary>The plan that holds the row (null for a row made outside a plan).</summary>
+    internal RunPlan? Plan { get; init; }
+
+    /// <summary>The row's index in its test's selected items once the test is expanded; -1 for a toplevel or an unselected item.</summary>
+    internal int ItemIndex { get; set; } = -1;
+
+    private bool _settled;
 }

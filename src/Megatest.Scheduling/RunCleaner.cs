@@ -109,7 +109,7 @@ public static class RunCleaner
         return roots.Any(r => full.StartsWith(r.TrimEnd('/') + "/", StringComparison.Ordinal));
     }
 
-    private static void RemoveDirectories(TestRow row, IReadOnlyList<string> roots)
+    internal static void RemoveDirectories(TestRow row, IReadOnlyList<string> roots)
     {
         foreach (var dir in new[] { row.ShortDir, row.RunDir }.Distinct())
         {

@@ -1,4 +1,5 @@
 using Megatest.Core;
+using Megatest.Protocol;
 using Megatest.Storage;
 
 namespace Megatest.Scheduling;
@@ -84,6 +85,21 @@ public sealed class RunHistory : IDisposable
             .FirstOrDefault(t => t is not null);
         return previous is { State: States.Completed, Status: Statuses.Waived } ? (previous.RunDir, previous.Comment) : null;
     }
+
+    /// <summary>Every committed test row of run <paramref name="runId"/>, read straight from the database.</summary>
+    public IEnumerable<TestRowInfo> Rows(long runId) =>
+        Db.Tests(runId).Select(t => new TestRowInfo
+        {
+            Id = t.Id,
+            RunId = t.RunId,
+            TestName = t.TestName,
+            ItemPath = t.ItemPath,
+            State = t.State,
+            Status = t.Status,
+            Comment = t.Comment,
+            EventTime = t.EventTime,
+            RunDuration = t.RunDuration,
+        });
 
     /// <summary>True when the database shows the test or item LAUNCHED, REMOTEHOSTSTART or RUNNING in any run.</summary>
     public bool RunningInDatabase(string testName, string itemPath) =>

@@ -17,6 +17,11 @@ public static class RunPlanner
     {
         ArgumentNullException.ThrowIfNull(area);
         ArgumentNullException.ThrowIfNull(request);
+        if (string.Equals(area.Megatest.Get("setup", "allow-runs")?.Trim(), "no", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new PlanException($"this area takes no new runs: [setup] allow-runs no in {Path.Combine(area.TopPath, "megatest.config")}");
+        }
+
         if (request.RequireTargetSection && !area.RunConfigs.HasSection(request.Target))
         {
             throw new PlanException($"-reqtarg: target '{request.Target}' is not a section of {Path.Combine(area.TopPath, "runconfigs.config")}");
@@ -210,6 +215,13 @@ public static class RunPlanner
     {
         ArgumentNullException.ThrowIfNull(area);
         return int.TryParse(area.Megatest.Get("setup", "reruns")?.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= 0 ? n : 1;
+    }
+
+    /// <summary>[setup] max_concurrent_jobs when set to a positive number, else null.</summary>
+    public static int? MaxConcurrentJobs(AreaConfig area)
+    {
+        ArgumentNullException.ThrowIfNull(area);
+        return int.TryParse(area.Megatest.Get("setup", "max_concurrent_jobs")?.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : null;
     }
 
     private static string Where(ConfigData tc, string section, string key) =>

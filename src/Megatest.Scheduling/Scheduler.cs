@@ -16,121 +16,168 @@ public static class Scheduler
     /// Returns the decisions possible now. <paramref name="reserve"/> is asked before each launch and
     /// reserves capacity (slots, max_concurrent_jobs, job groups) when it answers true.
     /// </summary>
-    public static List<Decision> Decide(RunPlan plan, Func<PlannedTest, bool> reserve, Func<PlannedTest, RowState, string?>? skip = null, Func<PlannedTest, RowState, bool>? mustWait = null)
+    /// <remarks>
+    /// A pass is incremental: it looks only at the rows the plan woke since the last pass (their own row or a
+    /// prerequisite's row changed, or they were made unsettled again) and at the rows already found ready, which
+    /// wait for capacity in launch order. <paramref name="hasCapacity"/>, when given, says whether any launch can
+    /// be reserved at all; once it says no, the remaining ready rows are left for a later pass.
+    /// </remarks>
+    public static List<Decision> Decide(RunPlan plan, Func<PlannedTest, bool> reserve, Func<PlannedTest, RowState, string?>? skip = null, Func<PlannedTest, RowState, bool>? mustWait = null, Func<bool>? hasCapacity = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(reserve);
         skip ??= (_, _) => null;
         var wait = mustWait ?? ((_, _) => false);
-        var launched = false;
-        bool Gate(PlannedTest t, RowState r)
-        {
-            // With launch-delay only one test may start per pass; the timer brings the next pass.
-            if ((launched && LaunchGate.HasDelay(plan)) || wait(t, r))
-            {
-                return false;
-            }
-
-            if (!reserve(t))
-            {
-                return false;
-            }
-
-            launched = true;
-            return true;
-        }
-
         var decisions = new List<Decision>();
         if (!plan.Ready)
         {
             return decisions;
         }
 
-        foreach (var test in plan.LaunchOrder)
+        // Rows of tests with [skip] rules are asked again every pass while they wait: the rules look at other runs and files.
+        List<(int, int)>? again = null;
+        while (plan.TakeDirty(out var key))
         {
+            var test = plan.LaunchOrder[key.Test];
             if (test.Finished)
             {
                 continue;
             }
 
-            var top = plan.Row(test.Name, "");
-            if (top is null)
+            if (VisitDirty(plan, test, key.Item, skip, decisions) && test.HasSkipRules)
             {
-                continue;
+                (again ??= []).Add(key);
             }
-
-            if (!test.IsItemized)
-            {
-                DecideRow(plan, test, top, null, Gate, skip, decisions);
-                if (top.Settled)
-                {
-                    test.Finished = true;
-                }
-
-                continue;
-            }
-
-            if (!test.Expanded)
-            {
-                var outcome = Prerequisites(plan, test, "");
-                if (outcome == WaitonOutcome.Pending)
-                {
-                    continue;
-                }
-
-                if (outcome != WaitonOutcome.Met)
-                {
-                    Settle(top, outcome, decisions);
-                    test.Finished = true;
-                    continue;
-                }
-
-                while (test.Items is { Count: 0 } && test.ItemReloadsLeft > 0 && test.ReloadItems is { } reload)
-                {
-                    // Zero items can be a passing failure of the command that lists them: read them again.
-                    test.ItemReloadsLeft--;
-                    test.Items = reload() ?? test.Items;
-                }
-
-                if (test.Items!.Count == 0)
-                {
-                    top.Settled = true;
-                    decisions.Add(new SetRowDecision(top, States.NotStarted, Statuses.ZeroItems, PrereqComment));
-                    test.Finished = true;
-                    continue;
-                }
-
-                var selected = test.Items.Where(i => plan.Pattern.Matches(test.Name, i.Path)).ToList();
-                test.SelectedItems = selected;
-                test.Expanded = true;
-                if (selected.Count == 0)
-                {
-                    test.Finished = true;
-                    continue;
-                }
-
-                decisions.Add(new ExpandDecision(test, selected));
-                continue;
-            }
-
-            var allSettled = true;
-            foreach (var item in test.SelectedItems)
-            {
-                var row = plan.Row(test.Name, item.Path);
-                if (row is null)
-                {
-                    allSettled = false;
-                    continue;
-                }
-
-                DecideRow(plan, test, row, item, Gate, skip, decisions);
-                allSettled &= row.Settled;
-            }
-
-            test.Finished = allSettled;
         }
 
+        foreach (var key in again ?? [])
+        {
+            plan.MarkDirty(key);
+        }
+
+        LaunchReady(plan, reserve, wait, hasCapacity, decisions);
         return decisions;
+    }
+
+    /// <summary>Looks at one woken test (item -1) or item; true when the row is now ready to launch.</summary>
+    private static bool VisitDirty(RunPlan plan, PlannedTest test, int itemIndex, Func<PlannedTest, RowState, string?> skip, List<Decision> decisions)
+    {
+        var top = plan.Row(test.Name, "");
+        if (top is null)
+        {
+            return false;
+        }
+
+        if (!test.IsItemized)
+        {
+            var ready = DecideRow(plan, test, top, null, skip, decisions);
+            if (top.Settled)
+            {
+                test.Finished = true;
+            }
+
+            return ready;
+        }
+
+        if (test.Expanded)
+        {
+            if (itemIndex >= 0 && plan.Row(test.Name, test.SelectedItems[itemIndex].Path) is { } row)
+            {
+                var ready = DecideRow(plan, test, row, test.SelectedItems[itemIndex], skip, decisions);
+                test.Finished = test.OpenItems == 0;
+                return ready;
+            }
+
+            test.Finished = test.OpenItems == 0;
+            return false;
+        }
+
+        var outcome = Prerequisites(plan, test, "");
+        if (outcome == WaitonOutcome.Pending)
+        {
+            return false;
+        }
+
+        if (outcome != WaitonOutcome.Met)
+        {
+            Settle(plan, test, top, outcome, decisions);
+            test.Finished = true;
+            return false;
+        }
+
+        while (test.Items is { Count: 0 } && test.ItemReloadsLeft > 0 && test.ReloadItems is { } reload)
+        {
+            // Zero items can be a passing failure of the command that lists them: read them again.
+            test.ItemReloadsLeft--;
+            test.Items = reload() ?? test.Items;
+        }
+
+        if (test.Items!.Count == 0)
+        {
+            top.Settled = true;
+            decisions.Add(new SetRowDecision(top, States.NotStarted, Statuses.ZeroItems, PrereqComment));
+            test.Finished = true;
+            return false;
+        }
+
+        var selected = test.Items.Where(i => plan.Pattern.Matches(test.Name, i.Path)).ToList();
+        plan.Expand(test, selected);
+        if (selected.Count == 0)
+        {
+            test.Finished = true;
+            return false;
+        }
+
+        decisions.Add(new ExpandDecision(test, selected));
+        return false;
+    }
+
+    /// <summary>Launches ready rows in launch order while the gate and the coordinator's capacity allow.</summary>
+    private static void LaunchReady(RunPlan plan, Func<PlannedTest, bool> reserve, Func<PlannedTest, RowState, bool> wait, Func<bool>? hasCapacity, List<Decision> decisions)
+    {
+        var ready = plan.ReadyRows;
+        if (ready.Count == 0)
+        {
+            return;
+        }
+
+        var delay = LaunchGate.HasDelay(plan);
+        List<(int, int)>? gone = null;
+        foreach (var key in ready)
+        {
+            if (hasCapacity is not null && !hasCapacity())
+            {
+                break;
+            }
+
+            var test = plan.LaunchOrder[key.Test];
+            var item = key.Item >= 0 ? test.SelectedItems[key.Item] : null;
+            var row = plan.Row(test.Name, item?.Path ?? "");
+            if (row is null || row.Settled || test.Finished || plan.InFlight.Contains(row.Id))
+            {
+                (gone ??= []).Add(key);
+                continue;
+            }
+
+            if (wait(test, row) || !reserve(test))
+            {
+                continue;
+            }
+
+            row.Settled = true;
+            decisions.Add(new LaunchDecision(test, row, item));
+            (gone ??= []).Add(key);
+            test.Finished = test.IsItemized ? test.OpenItems == 0 : true;
+            if (delay)
+            {
+                break; // with launch-delay only one test may start per pass; the timer brings the next pass
+            }
+        }
+
+        foreach (var key in gone ?? [])
+        {
+            ready.Remove(key);
+        }
     }
 
     /// <summary>True when nothing in the plan is left to decide or running.</summary>
@@ -166,54 +213,57 @@ public static class Scheduler
         }
     }
 
-    private static void DecideRow(RunPlan plan, PlannedTest test, RowState row, Item? item, Func<PlannedTest, RowState, bool> reserve, Func<PlannedTest, RowState, string?> skip, List<Decision> decisions)
+    /// <summary>Decides what it can for one row; true when it is ready to launch (prerequisites met, not skipped).</summary>
+    private static bool DecideRow(RunPlan plan, PlannedTest test, RowState row, Item? item, Func<PlannedTest, RowState, string?> skip, List<Decision> decisions)
     {
+        var key = RunPlan.KeyOf(test, row);
         if (row.Settled || plan.InFlight.Contains(row.Id))
         {
-            return;
+            plan.ReadyRows.Remove(key);
+            return false;
         }
 
         if (States.IsRunning(row.State))
         {
-            return; // launched by an earlier coordinator; it reports by itself
+            plan.ReadyRows.Remove(key);
+            return false; // launched by an earlier coordinator; it reports by itself
         }
 
         if (!RelaunchRules.ShouldLaunch(row.State, row.Status, plan.Relaunch))
         {
+            plan.ReadyRows.Remove(key);
             row.Settled = true;
-            return;
+            return false;
         }
 
         var outcome = Prerequisites(plan, test, item?.Path ?? "");
         if (outcome == WaitonOutcome.Pending)
         {
-            return;
+            plan.ReadyRows.Remove(key);
+            return false;
         }
 
         if (outcome != WaitonOutcome.Met)
         {
-            Settle(row, outcome, decisions);
-            return;
+            Settle(plan, test, row, outcome, decisions);
+            return false;
         }
 
         if (skip(test, row) is { } reason)
         {
+            plan.ReadyRows.Remove(key);
             row.Settled = true;
             decisions.Add(new SetRowDecision(row, States.Completed, Statuses.Skip, reason));
-            return;
+            return false;
         }
 
-        if (!reserve(test, row))
-        {
-            return;
-        }
-
-        row.Settled = true;
-        decisions.Add(new LaunchDecision(test, row, item));
+        plan.ReadyRows.Add(key);
+        return true;
     }
 
-    private static void Settle(RowState row, WaitonOutcome outcome, List<Decision> decisions)
+    private static void Settle(RunPlan plan, PlannedTest test, RowState row, WaitonOutcome outcome, List<Decision> decisions)
     {
+        plan.ReadyRows.Remove(RunPlan.KeyOf(test, row));
         row.Settled = true;
         var status = outcome == WaitonOutcome.Failed ? Statuses.PreqFail : Statuses.PreqDiscarded;
         decisions.Add(new SetRowDecision(row, States.NotStarted, status, PrereqComment));

@@ -6,7 +6,7 @@ namespace Megatest.Storage;
 /// The single writer of an area's database. Only the db-writer role uses it; every change happens inside a
 /// <see cref="WriteBatch"/> (one SQLite transaction). Not thread-safe: one batch at a time.
 /// </summary>
-public sealed class MegatestDatabase : IDisposable
+public sealed partial class MegatestDatabase : IDisposable
 {
     private readonly SqliteConnection _connection;
     private readonly RunTables _tables;

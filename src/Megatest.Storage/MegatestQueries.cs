@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 namespace Megatest.Storage;
 
 /// <summary>Read-only access to an area's database for the CLI and monitors (connection opened with Mode=ReadOnly).</summary>
-public sealed class MegatestQueries : IRunReader, IDisposable
+public sealed partial class MegatestQueries : IRunReader, IDisposable
 {
     private readonly SqliteConnection _connection;
     private readonly RunTables _tables;

@@ -7,7 +7,7 @@ namespace Megatest.Storage;
 /// One write transaction on a <see cref="MegatestDatabase"/>. Every method runs inside it; <see cref="Reader"/> sees
 /// the uncommitted changes. Disposing without <see cref="Commit"/> rolls everything back.
 /// </summary>
-public sealed class WriteBatch : IDisposable
+public sealed partial class WriteBatch : IDisposable
 {
     private readonly MegatestDatabase _database;
     private readonly SqliteTransaction _transaction;

@@ -7,7 +7,7 @@ using Xunit.Abstractions;
 namespace Megatest.Fuzz.Tests;
 
 /// <summary>
-/// Packets come from outside: whatever bytes arrive, decoding returns (within a second), never throws, stays
+/// Packets come from outside: whatever bytes arrive, decoding returns (within ten seconds even on a loaded CI machine; a hang never returns), never throws, stays
 /// within a memory bound and, when it refuses, names the field and the reason. Seeds are fixed; a failure
 /// prints the case seed, which <see cref="PacketCaseGenerator.Generate"/> turns back into the same input.
 /// </summary>
@@ -15,7 +15,7 @@ public sealed class PacketFuzzTests(ITestOutputHelper output)
 {
     private const int PacketBaseSeed = 60_001;
     private const int MultipartBaseSeed = 60_002;
-    private static readonly TimeSpan s_limit = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan s_limit = TimeSpan.FromSeconds(10);
 
     [Fact]
     public void TryDecode_NeverThrowsOrHangs_WhenFramesAreRandomOrMutated()
@@ -127,7 +127,7 @@ public sealed class PacketFuzzTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void TryDecode_ReturnsWithinASecondAndTheMemoryBound_WhenBodiesOfEveryTypeFillTheLimit()
+    public void TryDecode_ReturnsWithinTheTimeAndMemoryBounds_WhenBodiesOfEveryTypeFillTheLimit()
     {
         // The worst bodies under the size limit (4 M nils, a 700 k-entry map, 4 M nested arrays, a 4 MiB string)
         // under the header of every registered type; too costly for the random run, so each is decoded once here.

@@ -33,14 +33,14 @@ public sealed class DaemonSite : IDisposable
     public IReadOnlyList<DaemonProcess> Agents => _agents;
 
     /// <summary>Writes [services] for <paramref name="bindHost"/> and starts the db writer and the coordinator.</summary>
-    public static async Task<DaemonSite> StartAsync(string area, string bindHost = "127.0.0.1", int agentTimeoutSeconds = 10)
+    public static async Task<DaemonSite> StartAsync(string area, string bindHost = "127.0.0.1", int agentTimeoutSeconds = 10, string moreServices = "")
     {
         var ports = FreePorts.Take(3);
         var coordinator = $"tcp://{bindHost}:{ports[0]}";
         var dbwriter = $"tcp://{bindHost}:{ports[1]}";
         var publish = $"tcp://{bindHost}:{ports[2]}";
         File.AppendAllText(Path.Combine(area, "megatest.config"),
-            $"\n[services]\ncoordinator {coordinator}\ndbwriter {dbwriter}\ndbwriter-publish {publish}\n");
+            $"\n[services]\ncoordinator {coordinator}\ndbwriter {dbwriter}\ndbwriter-publish {publish}\n{moreServices}");
         // Both start at once: the coordinator's sockets connect to the db writer whenever it is up.
         var db = DaemonProcess.StartMegatest("dbwriter", area, null, "dbwriter");
         var coord = DaemonProcess.StartMegatest("coordinator", area, null, "coordinator", "--agent-timeout", agentTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));

@@ -109,6 +109,54 @@ public sealed class SchedulerTests
     }
 
     [Fact]
+    public void Decide_WithoutCapacity_KeepsReadyRowsAndLaunchesThemInOrderLater()
+    {
+        using var f = new PlanFixture().Test("low", "").Test("high", "[requirements]\npriority 10\n").Test("g", "[items]\nN 1 2 3\n");
+        var plan = f.Plan();
+        Assert.Single(PlanFixture.Decide(plan).OfType<ExpandDecision>()); // low and high launched, g expanded
+        f.Row(plan, "g", "1", "NOT_STARTED", "n/a");
+        f.Row(plan, "g", "2", "NOT_STARTED", "n/a");
+        f.Row(plan, "g", "3", "NOT_STARTED", "n/a");
+
+        Assert.Empty(Scheduler.Decide(plan, _ => true, hasCapacity: () => false));
+        var granted = 0;
+        Assert.Equal(["g/1", "g/2"], Launched(Scheduler.Decide(plan, _ => true, hasCapacity: () => granted++ < 2)));
+        Assert.False(plan.Tests["g"].Finished);
+        Assert.Equal(["g/3"], Launched(PlanFixture.Decide(plan)));
+        Assert.True(plan.Tests["g"].Finished);
+    }
+
+    [Fact]
+    public void Decide_LooksAgainAtARowMadeUnsettled()
+    {
+        using var f = new PlanFixture().Test("a", "");
+        var plan = f.Plan();
+        var launch = Assert.IsType<LaunchDecision>(Assert.Single(PlanFixture.Decide(plan)));
+        Assert.Empty(PlanFixture.Decide(plan));
+
+        // As when no agent of its host type is free: the coordinator hands the row back.
+        launch.Row.Settled = false;
+        Assert.Equal(["a"], Launched(PlanFixture.Decide(plan)));
+    }
+
+    [Fact]
+    public void Decide_AFanInWaitsForEveryPrerequisiteAndWakesOnTheLast()
+    {
+        using var f = new PlanFixture().Test("root", "").Test("b1", "[requirements]\nwaiton root\n").Test("b2", "[requirements]\nwaiton root\n")
+            .Test("z", "[requirements]\nwaiton b1 b2\n");
+        var plan = f.Plan();
+        Assert.Equal(["root"], Launched(PlanFixture.Decide(plan)));
+        f.Row(plan, "root", "", "COMPLETED", "PASS");
+        Assert.Equal(["b1", "b2"], Launched(PlanFixture.Decide(plan)));
+        f.Row(plan, "b1", "", "COMPLETED", "PASS");
+        Assert.Empty(PlanFixture.Decide(plan));
+        f.Row(plan, "b2", "", "COMPLETED", "PASS");
+        Assert.Equal(["z"], Launched(PlanFixture.Decide(plan)));
+        f.Row(plan, "z", "", "COMPLETED", "PASS");
+        Assert.True(Scheduler.IsComplete(plan));
+    }
+
+    [Fact]
     public void Plan_RefusesAWaitonCycleNamingIt()
     {
         using var f = new PlanFixture().Test("a", "[requirements]\nwaiton b\n").Test("b", "[requirements]\nwaiton a\n");

@@ -47,6 +47,10 @@ public static class DaemonHost
             [nameof(DaemonSettings.Coordinator)] = services.Coordinator,
             [nameof(DaemonSettings.DbWriter)] = services.DbWriter,
             [nameof(DaemonSettings.DbWriterPublish)] = services.DbWriterPublish,
+            [nameof(DaemonSettings.Security)] = services.Security.Mode,
+            [nameof(DaemonSettings.KeysDir)] = services.Security.KeysDir,
+            [nameof(DaemonSettings.Key)] = services.Security.Key,
+            [nameof(DaemonSettings.ServerKey)] = services.Security.ServerKey,
         };
         builder.Configuration.AddInMemoryCollection(fromConfig.Where(kv => kv.Value is not null));
         builder.Configuration.AddEnvironmentVariables("MEGATEST_");

@@ -48,6 +48,21 @@ public sealed class DaemonSettings
     /// <summary>Log format: "plain" (default) or "json".</summary>
     public string? LogFormat { get; set; }
 
+    /// <summary>Security of every link: "curve" or "none" (default).</summary>
+    public string? Security { get; set; }
+
+    /// <summary>The key directory (default ~/.megatest/keys).</summary>
+    public string? KeysDir { get; set; }
+
+    /// <summary>Agent and monitor: this client's key pair name (default: the user name); dbwriter and coordinator use the server key.</summary>
+    public string? Key { get; set; }
+
+    /// <summary>The daemons' key pair name (default "server").</summary>
+    public string? ServerKey { get; set; }
+
+    /// <summary>The security settings as one value.</summary>
+    public Megatest.Protocol.Transport.Security.SecuritySettings SecuritySettings => new(Security, KeysDir, Key, ServerKey);
+
     /// <summary>Monitor: print the snapshot and exit.</summary>
     public bool Once { get; set; }
 
@@ -69,6 +84,10 @@ public sealed class DaemonSettings
         ["--heartbeat"] = nameof(Heartbeat),
         ["--log-format"] = nameof(LogFormat),
         ["--once"] = nameof(Once),
+        ["--security"] = nameof(Security),
+        ["--keys-dir"] = nameof(KeysDir),
+        ["--key"] = nameof(Key),
+        ["--server-key"] = nameof(ServerKey),
     };
 
     /// <summary>The labels as a list.</summary>

@@ -15,7 +15,7 @@ public static class HostingExtensions
     {
         ArgumentNullException.ThrowIfNull(settings);
         var area = LoadArea(settings, "dbwriter");
-        services.AddSingleton(AreaDbWriter.Options(area, settings.DbWriter, settings.DbWriterPublish));
+        services.AddSingleton(AreaDbWriter.Options(area, settings.DbWriter, settings.DbWriterPublish, settings.SecuritySettings.Load(serves: true)));
         services.AddHostedService<DbWriterHostedService>();
         return services;
     }
@@ -33,6 +33,7 @@ public static class HostingExtensions
             DbWriterPublishEndpoint = ServiceEndpoints.Connectable(DaemonSettings.Require(settings.DbWriterPublish, "dbwriter-publish", "coordinator")),
             HeartbeatInterval = TimeSpan.FromMilliseconds(settings.Heartbeat ?? 1000),
             AgentTimeout = TimeSpan.FromSeconds(settings.AgentTimeout ?? 10),
+            Security = settings.SecuritySettings.Load(serves: true),
         });
         services.AddHostedService<CoordinatorHostedService>();
         return services;
@@ -54,6 +55,7 @@ public static class HostingExtensions
             AgentId = settings.AgentId is { Length: > 0 } id ? id : $"{host}-{Environment.ProcessId}",
             IdleExit = settings.IdleExit is > 0 and var idle ? TimeSpan.FromSeconds(idle) : null,
             MaxTests = settings.MaxTests is > 0 and var max ? max : 0,
+            Security = settings.SecuritySettings.Load(serves: false),
         });
         services.AddHostedService<AgentHostedService>();
         return services;
@@ -69,6 +71,7 @@ public static class HostingExtensions
             PublishEndpoint = ServiceEndpoints.Connectable(DaemonSettings.Require(settings.DbWriterPublish, "dbwriter-publish", "monitor")),
             Filter = filter,
             Once = settings.Once,
+            Security = settings.SecuritySettings.Load(serves: false),
         });
         services.AddSingleton<IMonitorSink>(json ? new JsonMonitorSink(Console.Out) : new PlainMonitorSink(Console.Out));
         services.AddHostedService<MonitorHostedService>();

@@ -40,5 +40,10 @@ public static partial class PacketRegistry
         yield return (PacketCode.ControlAck, typeof(ControlAck));
         yield return (PacketCode.RunEnded, typeof(RunEnded));
         yield return (PacketCode.StatusReply, typeof(StatusReply));
+        yield return (PacketCode.RecordArchive, typeof(RecordArchive));
+        yield return (PacketCode.MoveRecords, typeof(MoveRecords));
+        yield return (PacketCode.ImportRuns, typeof(ImportRuns));
+        yield return (PacketCode.AuthHello, typeof(AuthHello));
+        yield return (PacketCode.AuthReply, typeof(AuthReply));
     }
 }

@@ -1,3 +1,4 @@
+using Megatest.Protocol.Transport.Security;
 using NetMQ;
 
 namespace Megatest.Protocol.Transport;
@@ -20,6 +21,17 @@ public static class Endpoints
         socket.Bind(address);
         return address;
     }
+
+    /// <summary>Binds like <see cref="Bind(NetMQSocket, string)"/>, as a CURVE server when <paramref name="security"/> is given.</summary>
+    public static string Bind(NetMQSocket socket, string address, TransportSecurity? security)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        security?.Serve(socket);
+        return Bind(socket, address);
+    }
+
+    /// <summary>Connects, over CURVE and authenticated when <paramref name="security"/> is given (see <see cref="SecureLink"/>).</summary>
+    public static void Connect(NetMQSocket socket, string endpoint, TransportSecurity? security) => SecureLink.Connect(socket, endpoint, security);
 
     /// <summary>Applies the socket options every Megatest socket uses: no linger, high water marks that do not drop bursts.</summary>
     public static T Configure<T>(T socket)

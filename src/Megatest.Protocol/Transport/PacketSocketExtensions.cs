@@ -1,3 +1,4 @@
+using Megatest.Protocol.Transport.Security;
 using NetMQ;
 
 namespace Megatest.Protocol.Transport;
@@ -37,15 +38,30 @@ public static class PacketSocketExtensions
     public static bool TryReceivePacket(this IReceivingSocket socket, bool hasRouting, TimeSpan timeout, out ReceivedPacket? received, out DecodeError? error)
     {
         ArgumentNullException.ThrowIfNull(socket);
-        received = null;
-        error = null;
-        NetMQMessage? msg = null;
-        if (!socket.TryReceiveMultipartMessage(timeout, ref msg) || msg is null)
+        var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        while (true)
         {
-            return false;
-        }
+            received = null;
+            error = null;
+            NetMQMessage? msg = null;
+            if (!socket.TryReceiveMultipartMessage(timeout, ref msg) || msg is null)
+            {
+                return false;
+            }
 
-        return TryDecode(msg, hasRouting, out received, out error);
+            if (!TryDecode(msg, hasRouting, out received, out error))
+            {
+                return false;
+            }
+
+            // A secured link's AuthReply is for the link, not for the caller (see SecureLink).
+            if (hasRouting || socket is not NetMQSocket netMq || !SecureLink.Consume(netMq, received!))
+            {
+                return true;
+            }
+
+            timeout = TimeSpan.FromMilliseconds(Math.Max(0, deadline - Environment.TickCount64));
+        }
     }
 
     /// <summary>Decodes a multipart message already received.</summary>
