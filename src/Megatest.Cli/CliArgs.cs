@@ -13,7 +13,7 @@ public sealed class CliArgs
         "-version", "-run-wait", "-no-cache", "-clean-cache", "-keepgoing", "-load-test-data", "-summarize-items",
         "-show-cmdinfo", "-generate-html", "-remove-runs", "-lock", "-unlock", "-get-run-status", "-update-meta", "-mark-incompletes",
         "-test-paths", "-set-values", "-q", "-v", "-kill-runs", "-follow", "-no-follow",
-        "-create-megatest-area", "-reduce-records", "-restore-records", "-full-db",
+        "-create-megatest-area", "-reduce-records", "-restore-records", "-full-db", "-migrate-home",
     };
 
     private static readonly HashSet<string> s_valued = new(StringComparer.Ordinal)
@@ -22,7 +22,7 @@ public sealed class CliArgs
         "-status", "-rerun", "-setvars", "-list-runs", "-dumpmode", "-section", "-var", "-m", "-start-dir", "-config",
         "-runtests", "-setlog", "-set-toplog", "-step", "-debug", "-log", "-o", "-set-state-status", "-set-run-status",
         "-test-files", "-junit", "-env2file", "-sort", "-fields", "-logpro", "-archive", "-destination",
-        "-envcap", "-envdelta", "-create-test", "-area", "-keys", "-disk", "-linktree", "-description", "-waiton", "-priority", "-steps", "-items",
+        "-envcap", "-envdelta", "-create-test", "-area", "-keys", "-disk", "-linktree", "-description", "-waiton", "-priority", "-steps", "-items", "-homehost",
     };
 
     private static readonly Dictionary<string, string> s_synonyms = new(StringComparer.Ordinal)

@@ -88,6 +88,11 @@ public static class CommandLine
             return RunManagementCommands.Execute(args, Console.In, output, logs);
         }
 
+        if (HomeMigration.Applies(args))
+        {
+            return HomeMigration.Execute(args, output);
+        }
+
         if (args.Has("-run"))
         {
             return RunCommand.Execute(args, output, errors, logs);

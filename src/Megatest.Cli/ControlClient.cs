@@ -87,6 +87,22 @@ public sealed class ControlClient : IDisposable
         }
     }
 
+    /// <summary>Sends <paramref name="packet"/> and waits up to <paramref name="timeout"/> for the answer to it; null on time-out.</summary>
+    public IPacket? Ask(IPacket packet, TimeSpan timeout)
+    {
+        var sent = Send(packet);
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (Receive(deadline - DateTime.UtcNow) is { } reply && reply.Header.CorrelationId == sent.MessageId)
+            {
+                return reply.Packet;
+            }
+        }
+
+        return null;
+    }
+
     /// <inheritdoc />
     public void Dispose() => _socket.Dispose();
 }

@@ -13,17 +13,7 @@ public static class CoordinatorLink
     public static bool Answers(string endpoint, TimeSpan timeout, TransportSecurity? security)
     {
         using var client = new ControlClient(endpoint, security);
-        var sent = client.Send(new SubscribeProbe { Token = Guid.NewGuid().ToString("N") });
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (client.Receive(deadline - DateTime.UtcNow) is { } reply && reply.Header.CorrelationId == sent.MessageId)
-            {
-                return true;
-            }
-        }
-
-        return false;
+        return client.Ask(new SubscribeProbe { Token = Guid.NewGuid().ToString("N") }, timeout) is not null;
     }
 
     /// <summary>The configured coordinator when it answers, else null.</summary>

@@ -50,7 +50,7 @@ public sealed class DbWriterLink : IDisposable
             link.Dispose();
         }
 
-        var db = new DbWriterService(new DbWriterOptions { DatabasePath = area.DatabasePath, Keys = area.Keys }, logs.CreateLogger("dbwriter"));
+        var db = new DbWriterService(AreaDbWriter.Options(area), logs.CreateLogger("dbwriter"));
         db.Start();
         return new DbWriterLink(db.Endpoint, db, null);
     }

@@ -22,7 +22,7 @@ public sealed class EmbeddedRoles : IDisposable
     {
         ArgumentNullException.ThrowIfNull(area);
         ArgumentNullException.ThrowIfNull(logs);
-        _db = new DbWriterService(new DbWriterOptions { DatabasePath = area.DatabasePath, Keys = area.Keys }, logs.CreateLogger("dbwriter"));
+        _db = new DbWriterService(AreaDbWriter.Options(area), logs.CreateLogger("dbwriter"));
         _db.Start();
         _coordinator = new CoordinatorService(new CoordinatorOptions
         {

@@ -24,6 +24,8 @@ public static class Help
                [--idle-exit S] [--max-tests N]   (exit when idle for S seconds / after N tests: Slurm jobs)
                [--journal DIR]   (unacknowledged status packets survive the agent and are sent when it starts again)
           megatest monitor [-target PATT] [-runname PATT] [-testpatt PATT] [-dumpmode json] [--once]
+          -migrate-home [-homehost HOST]   move the coordinator and db writer here when the area is quiet
+               ([server] quiet-minutes, default 30); the area's .homehost names where they run
         Security ([services] security curve: CURVE on every link, clients checked against an allowlist):
           megatest keys create NAME [--no-allow] [--keys-dir DIR]   (NAME.key, NAME.key_secret 0600, authorized_keys)
           megatest keys list [--keys-dir DIR]

@@ -25,11 +25,14 @@ public sealed record ServiceEndpoints(string? Coordinator, string? DbWriter, str
     /// <summary>Nothing configured.</summary>
     public static ServiceEndpoints None { get; } = new(null, null, null);
 
-    /// <summary>Reads the section from a loaded area.</summary>
+    /// <summary>Reads the section from a loaded area; endpoints in the area's <c>.homehost</c> pointer take precedence.</summary>
     public static ServiceEndpoints From(AreaConfig area)
     {
         ArgumentNullException.ThrowIfNull(area);
-        return From(area.Megatest);
+        var configured = From(area.Megatest);
+        return HomePointer.Read(area.TopPath)?.Services is { Coordinator: not null } home
+            ? configured with { Coordinator = home.Coordinator, DbWriter = home.DbWriter ?? configured.DbWriter, DbWriterPublish = home.DbWriterPublish ?? configured.DbWriterPublish }
+            : configured;
     }
 
     /// <summary>Reads the section from megatest.config data.</summary>

@@ -71,6 +71,29 @@ public sealed class AreaConfig
         return DatabasePathOf(ReadMegatestConfig(configPath, top, start, null, env), top);
     }
 
+    /// <summary>
+    /// <c>[db] api</c>: <c>new</c> keeps each run's tests in a database file of their own beside the main database;
+    /// <c>legacy</c> (the default) keeps everything in megatest.db.
+    /// </summary>
+    /// <exception cref="ConfigException">Any other value (names file and line).</exception>
+    public bool PerRunDatabases
+    {
+        get
+        {
+            var value = Megatest.Get("db", "api")?.Trim();
+            switch (value)
+            {
+                case null or "" or "legacy":
+                    return false;
+                case "new":
+                    return true;
+                default:
+                    var loc = Megatest.LocationOf("db", "api");
+                    throw new ConfigException(loc?.File ?? FileName, loc?.Line ?? 0, $"[db] api is '{value}'; expected legacy or new");
+            }
+        }
+    }
+
     /// <summary>The run's own directory in the link tree: MT_RUNPATH = LINKTREE/TARGET/RUNNAME.</summary>
     public string RunPath(string target, string runName) => System.IO.Path.Combine(LinkTree, target, runName);
 

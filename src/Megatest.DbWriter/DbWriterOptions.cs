@@ -1,3 +1,5 @@
+using Megatest.Storage;
+
 namespace Megatest.DbWriter;
 
 /// <summary>Where the db writer keeps the database and where it listens.</summary>
@@ -8,6 +10,9 @@ public sealed class DbWriterOptions
 
     /// <summary>The area's keys, in [fields] order.</summary>
     public required IReadOnlyList<string> Keys { get; init; }
+
+    /// <summary>Where each run's tests live (megatest.config <c>[db] api</c>); a database keeps the layout it started with.</summary>
+    public DatabaseLayout Layout { get; init; } = DatabaseLayout.Legacy;
 
     /// <summary>ROUTER endpoint for packets from the coordinator, agents and clients; port 0 picks a free port.</summary>
     public string Endpoint { get; init; } = "tcp://127.0.0.1:0";

@@ -34,6 +34,7 @@ public sealed class DbWriterService : IDisposable
     private long _applied;
     private long _duplicates;
     private readonly HashSet<long> _statsDirty = [];
+    private readonly CancellationTokenSource _stopRequested = new();
     private NetMQTimer? _statsTimer;
     private PeerGate _gate = new(null, "db writer");
 
@@ -51,6 +52,9 @@ public sealed class DbWriterService : IDisposable
 
     /// <summary>The bound PUB endpoint (after Start).</summary>
     public string PublishEndpoint { get; private set; } = "";
+
+    /// <summary>Cancelled when a <see cref="StopRequest"/> arrived: the host ends the process (the home host moves).</summary>
+    public CancellationToken StopRequested => _stopRequested.Token;
 
     /// <summary>Packets applied so far.</summary>
     public long Applied => Interlocked.Read(ref _applied);
@@ -74,7 +78,7 @@ public sealed class DbWriterService : IDisposable
     /// <summary>Opens the database, binds the sockets and starts the poller thread.</summary>
     public void Start()
     {
-        _db = MegatestDatabase.Open(_options.DatabasePath, _options.Keys);
+        _db = MegatestDatabase.Open(_options.DatabasePath, _options.Keys, _options.Layout);
         using (var purge = _db.BeginBatch())
         {
             purge.PurgeApplied(Now() - 86_400);
@@ -375,7 +379,7 @@ public sealed class DbWriterService : IDisposable
                 outcome.Replies.Add((p, new Ack { Ok = true }));
                 break;
 
-            case SnapshotRequest or SubscribeProbe or StatusQuery or MoveRecords:
+            case SnapshotRequest or SubscribeProbe or StatusQuery or MoveRecords or StopRequest:
                 outcome.Deferred.Add((p, p.Packet));
                 break;
 
@@ -417,6 +421,13 @@ public sealed class DbWriterService : IDisposable
             case SubscribeProbe probe:
                 _pub!.SendPacket(_stamp, new ProbeEcho { Token = probe.Token }, routing: Topics.Bytes(Topics.Probe(probe.Token)));
                 _router!.SendPacket(_stamp, new Ack { Ok = true }, to.Header.MessageId, to.Routing);
+                break;
+
+            case StopRequest stop:
+                // Everything before it in the burst is committed; the host ends the process.
+                _logger.LogInformation("stop requested by {Sender}: {Reason}", to.Header.SenderId, stop.Reason);
+                _router!.SendPacket(_stamp, new ControlAck { Accepted = true, Reason = "db writer stopping" }, to.Header.MessageId, to.Routing);
+                _stopRequested.Cancel();
                 break;
         }
     }

@@ -114,6 +114,9 @@ public enum PacketCode : ushort
     /// <summary>Control: ask for the status of runs.</summary>
     StatusQuery = 905,
 
+    /// <summary>Control: ask a daemon to stop (the area's home host moves).</summary>
+    StopRequest = 906,
+
     /// <summary>Reply to a control packet: accepted or rejected with a reason.</summary>
     ControlAck = 910,
 

@@ -30,6 +30,7 @@ public sealed partial class CoordinatorService : IDisposable
     private readonly PacketStamp _stamp;
     private readonly Dictionary<string, AgentInfo> _agents = new(StringComparer.Ordinal);
     private readonly Dictionary<long, RunPlan> _plans = [];
+    private readonly CancellationTokenSource _stopRequested = new();
     private readonly Dictionary<long, AgentInfo> _placement = [];
     private readonly Dictionary<long, string?> _groupOf = [];
     private readonly Queue<(AgentInfo Agent, string? Group)> _reservations = new();
@@ -245,6 +246,9 @@ public sealed partial class CoordinatorService : IDisposable
                 break;
             case ArchiveRequest archive:
                 OnArchive(p, archive);
+                break;
+            case StopRequest stop:
+                OnStop(p, stop);
                 break;
             default:
                 Reply(p, new ControlAck { Accepted = false, Reason = $"this coordinator does not take {p.Header.Code} packets yet" });
@@ -518,6 +522,22 @@ public sealed partial class CoordinatorService : IDisposable
         Tags = t.Config.Get("test_meta", "tags"),
         JobGroup = t.JobGroup,
     };
+
+    /// <summary>Cancelled when a <see cref="StopRequest"/> was accepted: the host ends the process (the home host moves).</summary>
+    public CancellationToken StopRequested => _stopRequested.Token;
+
+    private void OnStop(ReceivedPacket p, StopRequest stop)
+    {
+        if (_plans.Values.FirstOrDefault(x => !x.Ended) is { } active)
+        {
+            Reply(p, new ControlAck { Accepted = false, Reason = $"run {active.Request.Target}/{active.Request.RunName} is in progress; stop refused" });
+            return;
+        }
+
+        _logger.LogInformation("stop requested by {Sender}: {Reason}", p.Header.SenderId, stop.Reason);
+        Reply(p, new ControlAck { Accepted = true, Reason = "coordinator stopping" });
+        _stopRequested.Cancel();
+    }
 
     private void OnKill(ReceivedPacket p, KillRequest kill)
     {

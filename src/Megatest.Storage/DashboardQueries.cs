@@ -17,11 +17,13 @@ public sealed class DashboardQueries : IDisposable
 
     private readonly SqliteConnection _connection;
     private readonly RunSql _runSql;
+    private readonly RunFileViews? _runFiles;
 
-    private DashboardQueries(SqliteConnection connection, RunSql runSql)
+    private DashboardQueries(SqliteConnection connection, RunSql runSql, RunFileViews? runFiles)
     {
         _connection = connection;
         _runSql = runSql;
+        _runFiles = runFiles;
     }
 
     /// <summary>The area's key names, in order.</summary>
@@ -41,7 +43,8 @@ public sealed class DashboardQueries : IDisposable
                 throw new StorageException($"Database '{path}' has no Megatest for .NET schema (PRAGMA user_version = 0); open it with the db writer first.");
             }
 
-            return new DashboardQueries(connection, new RunSql(KeySchema.ReadKeys(connection, null)));
+            var runFiles = RunFiles.Read(connection) == DatabaseLayout.PerRun ? new RunFileViews(connection, path) : null;
+            return new DashboardQueries(connection, new RunSql(KeySchema.ReadKeys(connection, null)), runFiles);
         }
         catch (SqliteException ex)
         {
@@ -151,6 +154,7 @@ public sealed class DashboardQueries : IDisposable
             return new MatrixPage([], [], 0);
         }
 
+        _runFiles?.Expose(filter.RunIds);
         var limit = Math.Clamp(filter.Limit, 1, 1000);
         var offset = Math.Max(0, filter.Offset);
         using var rowsCommand = _connection.CreateCommand();
@@ -231,6 +235,7 @@ public sealed class DashboardQueries : IDisposable
             return 0;
         }
 
+        _runFiles?.Expose(filter.RunIds);
         using var command = _connection.CreateCommand();
         var conditions = FilterSql(command, filter);
         command.CommandText = filter.RunIds.Count == 1
@@ -242,6 +247,7 @@ public sealed class DashboardQueries : IDisposable
     /// <summary>The test with id <paramref name="testId"/>, or null.</summary>
     public TestRow? GetTest(long testId)
     {
+        ExposeTest(testId);
         using var command = Command($"SELECT {RowReaders.TestColumns} FROM tests WHERE id = @id", ("@id", testId));
         return Read(command, RowReaders.Test).FirstOrDefault();
     }
@@ -249,6 +255,7 @@ public sealed class DashboardQueries : IDisposable
     /// <summary>All rows of a run (tests, toplevels and items), by name and item path.</summary>
     public IReadOnlyList<TestRow> Tests(long runId)
     {
+        _runFiles?.Expose([runId]);
         using var command = Command($"SELECT {RowReaders.TestColumns} FROM tests WHERE run_id = @run ORDER BY testname, item_path", ("@run", runId));
         return Read(command, RowReaders.Test);
     }
@@ -256,6 +263,7 @@ public sealed class DashboardQueries : IDisposable
     /// <summary>The steps of a test in the order recorded.</summary>
     public IReadOnlyList<StepRow> Steps(long testId)
     {
+        ExposeTest(testId);
         using var command = Command($"SELECT {RowReaders.StepColumns} FROM test_steps WHERE test_id = @id ORDER BY event_time, id", ("@id", testId));
         return Read(command, RowReaders.Step);
     }
@@ -263,6 +271,7 @@ public sealed class DashboardQueries : IDisposable
     /// <summary>The test data of a test.</summary>
     public IReadOnlyList<TestDataRow> TestData(long testId)
     {
+        ExposeTest(testId);
         using var command = Command($"SELECT {RowReaders.DataColumns} FROM test_data WHERE test_id = @id ORDER BY category, variable", ("@id", testId));
         return Read(command, RowReaders.Data);
     }
@@ -270,6 +279,7 @@ public sealed class DashboardQueries : IDisposable
     /// <summary>Every step of every test of a run (one query), by test id.</summary>
     public ILookup<long, StepRow> RunSteps(long runId)
     {
+        _runFiles?.Expose([runId]);
         using var command = Command(
             $"SELECT {RowReaders.StepColumns} FROM test_steps WHERE test_id IN (SELECT id FROM tests WHERE run_id = @run) ORDER BY test_id, event_time, id",
             ("@run", runId));
@@ -279,6 +289,7 @@ public sealed class DashboardQueries : IDisposable
     /// <summary>Every test data row of a run (one query), by test id.</summary>
     public ILookup<long, TestDataRow> RunTestData(long runId)
     {
+        _runFiles?.Expose([runId]);
         using var command = Command(
             $"SELECT {RowReaders.DataColumns} FROM test_data WHERE test_id IN (SELECT id FROM tests WHERE run_id = @run) ORDER BY test_id, category, variable",
             ("@run", runId));
@@ -295,6 +306,7 @@ public sealed class DashboardQueries : IDisposable
     /// <summary>Started tests and items of a run (not the toplevel records of itemized tests), by start time; at most <paramref name="limit"/>.</summary>
     public IReadOnlyList<TestRow> Timeline(long runId, int limit)
     {
+        _runFiles?.Expose([runId]);
         using var command = Command(
             $"SELECT {RowReaders.TestColumns} FROM tests t WHERE run_id = @run AND state <> 'NOT_STARTED' AND event_time > 0 " +
             "AND NOT (item_path = '' AND EXISTS (SELECT 1 FROM tests i WHERE i.run_id = t.run_id AND i.testname = t.testname AND i.item_path <> '')) " +
@@ -310,6 +322,7 @@ public sealed class DashboardQueries : IDisposable
     /// </summary>
     public ComparisonPage Compare(long runA, long runB, string? verdict, int offset, int limit)
     {
+        _runFiles?.Expose([runA, runB]);
         const string Rank = "CASE WHEN {0}.status = 'PASS' THEN 0 WHEN {0}.status IN ('WARN','WAIVED','SKIP') THEN 1 " +
             "WHEN {0}.status IN ('n/a','') OR {0}.state <> 'COMPLETED' THEN 2 WHEN {0}.status = 'CHECK' THEN 3 ELSE 4 END";
         var rankA = string.Format(CultureInfo.InvariantCulture, Rank, "a");
@@ -348,6 +361,8 @@ public sealed class DashboardQueries : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => _connection.Dispose();
+
+    private void ExposeTest(long testId) => _runFiles?.Expose([RunFiles.RunOfTest(testId)]);
 
     private static TestRow TestAt(SqliteDataReader r, int o) => new(
         RowReaders.Long(r, o), RowReaders.Long(r, o + 1), RowReaders.Text(r, o + 2), RowReaders.Text(r, o + 3), RowReaders.Text(r, o + 4),

@@ -9,28 +9,39 @@ namespace Megatest.Storage;
 public sealed partial class MegatestDatabase : IDisposable
 {
     private readonly SqliteConnection _connection;
-    private readonly CommandCache _commands;
+    private readonly RunTables _tables;
     private readonly RunSql _runSql;
     private WriteBatch? _activeBatch;
     private bool _disposed;
 
-    private MegatestDatabase(SqliteConnection connection, RunSql runSql, string path)
+    private MegatestDatabase(SqliteConnection connection, RunSql runSql, string path, DatabaseLayout layout)
     {
         _connection = connection;
         _runSql = runSql;
         Path = path;
-        _commands = new CommandCache(connection);
+        Layout = layout;
+        _tables = RunTables.Create(new CommandCache(connection), layout, path, writer: true);
     }
 
-    /// <summary>The database file.</summary>
+    /// <summary>The database file (the main database for <see cref="DatabaseLayout.PerRun"/>).</summary>
     public string Path { get; }
+
+    /// <summary>Where the tests of each run live.</summary>
+    public DatabaseLayout Layout { get; }
 
     /// <summary>
     /// Opens (creating if missing) the database at <paramref name="path"/>, migrates it to the latest schema and
     /// checks that its keys equal <paramref name="keyNames"/> (setting them up on a new database).
     /// </summary>
     /// <exception cref="StorageException">Invalid key names, a newer or foreign schema, or a key mismatch.</exception>
-    public static MegatestDatabase Open(string path, IReadOnlyList<string> keyNames)
+    public static MegatestDatabase Open(string path, IReadOnlyList<string> keyNames) => Open(path, keyNames, DatabaseLayout.Legacy);
+
+    /// <summary>
+    /// Opens the database as <see cref="Open(string, IReadOnlyList{string})"/> does, with the tests of each run kept as
+    /// <paramref name="layout"/> says; a database keeps the layout it was first used with.
+    /// </summary>
+    /// <exception cref="StorageException">As above, or the database was set up with the other layout.</exception>
+    public static MegatestDatabase Open(string path, IReadOnlyList<string> keyNames, DatabaseLayout layout)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(keyNames);
@@ -41,7 +52,8 @@ public sealed partial class MegatestDatabase : IDisposable
         {
             SqliteMigrator.Migrate(connection, path);
             KeySchema.Ensure(connection, keys, path);
-            return new MegatestDatabase(connection, new RunSql(keys), path);
+            RunFiles.Ensure(connection, layout, path);
+            return new MegatestDatabase(connection, new RunSql(keys), path, layout);
         }
         catch (SqliteException ex)
         {
@@ -66,18 +78,19 @@ public sealed partial class MegatestDatabase : IDisposable
         }
 
         var transaction = _connection.BeginTransaction(deferred: false);
-        _commands.Transaction = transaction;
-        _activeBatch = new WriteBatch(this, transaction, _commands, _runSql);
+        _tables.Main.Transaction = transaction;
+        _activeBatch = new WriteBatch(this, transaction, _tables, _runSql);
         return _activeBatch;
     }
 
     /// <summary>Called by the batch when it ends (committed or rolled back).</summary>
-    internal void EndBatch(WriteBatch batch)
+    internal void EndBatch(WriteBatch batch, bool committed)
     {
         if (ReferenceEquals(_activeBatch, batch))
         {
             _activeBatch = null;
-            _commands.Transaction = null;
+            _tables.Main.Transaction = null;
+            _tables.EndBatch(committed);
         }
     }
 
@@ -91,7 +104,7 @@ public sealed partial class MegatestDatabase : IDisposable
 
         _disposed = true;
         _activeBatch?.Dispose();
-        _commands.Dispose();
+        _tables.Dispose();
         _connection.Dispose();
     }
 }

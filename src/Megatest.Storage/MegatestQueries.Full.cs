@@ -46,7 +46,7 @@ public sealed partial class MegatestQueries
     /// <summary>The newest archive of a test: its block directory and the archive inside it; null when it was never archived.</summary>
     public (string BlockPath, string ArchivePath)? LatestArchive(long testId)
     {
-        var row = _commands.Single(LatestArchiveSql, r => new[] { r.IsDBNull(0) ? "" : r.GetString(0), r.IsDBNull(1) ? "" : r.GetString(1) }, ("@id", testId));
+        var row = _tables.Main.Single(LatestArchiveSql, r => new[] { r.IsDBNull(0) ? "" : r.GetString(0), r.IsDBNull(1) ? "" : r.GetString(1) }, ("@id", testId));
         return row is null ? null : (row[0], row[1]);
     }
 

@@ -6,20 +6,20 @@ namespace Megatest.Storage;
 public sealed partial class MegatestQueries : IRunReader, IDisposable
 {
     private readonly SqliteConnection _connection;
-    private readonly CommandCache _commands;
+    private readonly RunTables _tables;
     private readonly SqliteRunReader _reader;
 
-    private MegatestQueries(SqliteConnection connection, RunSql runSql)
+    private MegatestQueries(SqliteConnection connection, RunSql runSql, DatabaseLayout layout, string path)
     {
         _connection = connection;
-        _commands = new CommandCache(connection);
-        _reader = new SqliteRunReader(_commands, runSql);
+        _tables = RunTables.Create(new CommandCache(connection), layout, path, writer: false);
+        _reader = new SqliteRunReader(_tables, runSql);
     }
 
     /// <summary>The read-only connection (tests use it to prove that writes are refused).</summary>
     internal SqliteConnection Connection => _connection;
 
-    /// <summary>Opens an existing database read-only.</summary>
+    /// <summary>Opens an existing database read-only (and, for <see cref="DatabaseLayout.PerRun"/>, its run files as needed).</summary>
     /// <exception cref="StorageException">The file is missing, not a Megatest for .NET database, or newer than this build.</exception>
     public static MegatestQueries Open(string path)
     {
@@ -35,7 +35,7 @@ public sealed partial class MegatestQueries : IRunReader, IDisposable
             }
 
             var keys = KeySchema.ReadKeys(connection, null);
-            return new MegatestQueries(connection, new RunSql(keys));
+            return new MegatestQueries(connection, new RunSql(keys), RunFiles.Read(connection), path);
         }
         catch (SqliteException ex)
         {
@@ -95,7 +95,7 @@ public sealed partial class MegatestQueries : IRunReader, IDisposable
     /// <paramref name="states"/> and whose status is in <paramref name="statuses"/> (filtered in SQL).
     /// </summary>
     public IReadOnlyList<TestListing> ListTests(long runId, IReadOnlyCollection<string>? states = null, IReadOnlyCollection<string>? statuses = null) =>
-        _commands.Query(
+        _tables.ForRun(runId)?.Query(
             ListTestsSql,
             r => new TestListing(
                 RowReaders.Long(r, 0),
@@ -110,7 +110,7 @@ public sealed partial class MegatestQueries : IRunReader, IDisposable
                 RowReaders.Text(r, 9)),
             ("@run_id", runId),
             ("@states", JsonList(states)),
-            ("@statuses", JsonList(statuses)));
+            ("@statuses", JsonList(statuses))) ?? [];
 
     // One bound JSON array keeps the SQL constant whatever the number of values.
     private static string? JsonList(IReadOnlyCollection<string>? values) =>
@@ -120,17 +120,25 @@ public sealed partial class MegatestQueries : IRunReader, IDisposable
         "SELECT " + CoordinatorRun.Columns + " FROM coordinator_runs WHERE state <> 'ended' ORDER BY creation_time, request_id";
 
     /// <summary>Runs a coordinator started and did not finish (state starting or running), oldest first.</summary>
-    public IReadOnlyList<CoordinatorRun> UnfinishedCoordinatorRuns() => _commands.Query(UnfinishedCoordinatorRunsSql, CoordinatorRun.Read);
+    public IReadOnlyList<CoordinatorRun> UnfinishedCoordinatorRuns() => _tables.Main.Query(UnfinishedCoordinatorRunsSql, CoordinatorRun.Read);
 
     private const string FindCoordinatorRunSql = "SELECT " + CoordinatorRun.Columns + " FROM coordinator_runs WHERE request_id = @id";
 
     /// <summary>The run recorded for the RunRequest <paramref name="requestId"/> (32 hex digits), or null.</summary>
-    public CoordinatorRun? FindCoordinatorRun(string requestId) => _commands.Single(FindCoordinatorRunSql, CoordinatorRun.Read, ("@id", requestId));
+    public CoordinatorRun? FindCoordinatorRun(string requestId) => _tables.Main.Single(FindCoordinatorRunSql, CoordinatorRun.Read, ("@id", requestId));
+
+    private const string LastTestChangeSql = "SELECT coalesce(max(last_update), 0) FROM run_stats";
+
+    /// <summary>
+    /// When a test of any run last changed (epoch seconds, 0 when never): the newest run_stats refresh, which the db
+    /// writer makes within seconds of each change (at most every 10 s under heavy load). Read from the main database in either layout.
+    /// </summary>
+    public long LastTestChange() => Convert.ToInt64(_tables.Main.Scalar(LastTestChangeSql) ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
 
     /// <inheritdoc />
     public void Dispose()
     {
-        _commands.Dispose();
+        _tables.Dispose();
         _connection.Dispose();
     }
 }

@@ -5,12 +5,14 @@ namespace Megatest.Storage;
 /// <summary>The SQLite implementation of <see cref="IRunReader"/>, shared by the write batch and the read-only queries.</summary>
 internal sealed class SqliteRunReader : IRunReader
 {
+    private readonly RunTables _tables;
     private readonly CommandCache _commands;
     private readonly RunSql _runSql;
 
-    public SqliteRunReader(CommandCache commands, RunSql runSql)
+    public SqliteRunReader(RunTables tables, RunSql runSql)
     {
-        _commands = commands;
+        _tables = tables;
+        _commands = tables.Main;
         _runSql = runSql;
     }
 
@@ -55,7 +57,7 @@ internal sealed class SqliteRunReader : IRunReader
 
     private const string GetTestSql = "SELECT " + RowReaders.TestColumns + " FROM tests WHERE id = @id";
 
-    public TestRow? GetTest(long testId) => _commands.Single(GetTestSql, RowReaders.Test, ("@id", testId));
+    public TestRow? GetTest(long testId) => _tables.ForTest(testId)?.Single(GetTestSql, RowReaders.Test, ("@id", testId));
 
     private const string FindTestSql =
         "SELECT " + RowReaders.TestColumns + " FROM tests WHERE run_id = @run_id AND testname = @testname AND item_path = @item_path";
@@ -64,13 +66,13 @@ internal sealed class SqliteRunReader : IRunReader
     {
         ArgumentNullException.ThrowIfNull(testName);
         ArgumentNullException.ThrowIfNull(itemPath);
-        return _commands.Single(FindTestSql, RowReaders.Test, ("@run_id", runId), ("@testname", testName), ("@item_path", itemPath));
+        return _tables.ForRun(runId)?.Single(FindTestSql, RowReaders.Test, ("@run_id", runId), ("@testname", testName), ("@item_path", itemPath));
     }
 
     private const string TestsSql =
         "SELECT " + RowReaders.TestColumns + " FROM tests WHERE run_id = @run_id ORDER BY testname, item_path";
 
-    public IReadOnlyList<TestRow> Tests(long runId) => _commands.Query(TestsSql, RowReaders.Test, ("@run_id", runId));
+    public IReadOnlyList<TestRow> Tests(long runId) => _tables.ForRun(runId)?.Query(TestsSql, RowReaders.Test, ("@run_id", runId)) ?? [];
 
     private const string TestsInStatesSql =
         "SELECT " + RowReaders.TestColumns + " FROM tests WHERE state IN (SELECT value FROM json_each(@states)) " +
@@ -86,18 +88,18 @@ internal sealed class SqliteRunReader : IRunReader
 
         // One bound JSON array keeps the SQL constant whatever the number of states.
         var json = JsonSerializer.Serialize(states.ToArray(), StorageJsonContext.Default.StringArray);
-        return _commands.Query(TestsInStatesSql, RowReaders.Test, ("@states", json));
+        return [.. _tables.All().SelectMany(c => c.Query(TestsInStatesSql, RowReaders.Test, ("@states", json)))];
     }
 
     private const string StepsSql =
         "SELECT " + RowReaders.StepColumns + " FROM test_steps WHERE test_id = @test_id ORDER BY event_time, id";
 
-    public IReadOnlyList<StepRow> Steps(long testId) => _commands.Query(StepsSql, RowReaders.Step, ("@test_id", testId));
+    public IReadOnlyList<StepRow> Steps(long testId) => _tables.ForTest(testId)?.Query(StepsSql, RowReaders.Step, ("@test_id", testId)) ?? [];
 
     private const string TestDataSql =
         "SELECT " + RowReaders.DataColumns + " FROM test_data WHERE test_id = @test_id ORDER BY category, variable";
 
-    public IReadOnlyList<TestDataRow> TestData(long testId) => _commands.Query(TestDataSql, RowReaders.Data, ("@test_id", testId));
+    public IReadOnlyList<TestDataRow> TestData(long testId) => _tables.ForTest(testId)?.Query(TestDataSql, RowReaders.Data, ("@test_id", testId)) ?? [];
 
     private const string RunStatsSql =
         "SELECT state, status, count FROM run_stats WHERE run_id = @run_id ORDER BY state, status";

@@ -11,19 +11,21 @@ public sealed partial class WriteBatch : IDisposable
 {
     private readonly MegatestDatabase _database;
     private readonly SqliteTransaction _transaction;
+    private readonly RunTables _tables;
     private readonly CommandCache _commands;
     private readonly RunSql _runSql;
     private readonly SqliteRunReader _reader;
     private readonly ItemStateTally _itemTally = new();
     private bool _completed;
 
-    internal WriteBatch(MegatestDatabase database, SqliteTransaction transaction, CommandCache commands, RunSql runSql)
+    internal WriteBatch(MegatestDatabase database, SqliteTransaction transaction, RunTables tables, RunSql runSql)
     {
         _database = database;
         _transaction = transaction;
-        _commands = commands;
+        _tables = tables;
+        _commands = tables.Main;
         _runSql = runSql;
-        _reader = new SqliteRunReader(commands, runSql);
+        _reader = new SqliteRunReader(tables, runSql);
     }
 
     /// <summary>Reads inside this batch's transaction.</summary>
@@ -95,7 +97,9 @@ public sealed partial class WriteBatch : IDisposable
         parameters[^1] = ("@now", now);
         _commands.Execute(_runSql.InsertRun, parameters);
         created = true;
-        return LastInsertRowId();
+        var runId = LastInsertRowId();
+        _tables.RunCreated(runId);
+        return runId;
     }
 
     private const string RunExistsSql = "SELECT count(*) FROM runs WHERE id = @id";
@@ -104,6 +108,13 @@ public sealed partial class WriteBatch : IDisposable
         "INSERT INTO tests (run_id, testname, item_path, state, status, host, uname, rundir, shortdir, final_logf, " +
         "event_time, last_update) VALUES (@run_id, @testname, @item_path, 'NOT_STARTED', 'n/a', 'n/a', 'n/a', " +
         "'/tmp/badname', '/tmp/badname', 'logs/final.log', @now, @now) " +
+        "ON CONFLICT (run_id, testname, item_path) DO NOTHING";
+
+    // A run file numbers its tests from (run id << 32) on, so test ids stay unique in the area (RunFiles.TestIdShift).
+    private const string RegisterTestWithIdSql =
+        "INSERT INTO tests (id, run_id, testname, item_path, state, status, host, uname, rundir, shortdir, final_logf, " +
+        "event_time, last_update) VALUES (coalesce((SELECT max(id) FROM tests), @base) + 1, @run_id, @testname, @item_path, " +
+        "'NOT_STARTED', 'n/a', 'n/a', 'n/a', '/tmp/badname', '/tmp/badname', 'logs/final.log', @now, @now) " +
         "ON CONFLICT (run_id, testname, item_path) DO NOTHING";
 
     /// <summary>Returns the test row, inserting it as NOT_STARTED/n/a (host/uname n/a, default dirs and log) when missing.</summary>
@@ -124,7 +135,15 @@ public sealed partial class WriteBatch : IDisposable
             throw new StorageException($"Cannot register test '{FullName(testName, itemPath)}': run {runId} does not exist.");
         }
 
-        _commands.Execute(RegisterTestSql, ("@run_id", runId), ("@testname", testName), ("@item_path", itemPath), ("@now", now));
+        if (_tables.TestIdBase(runId) is { } idBase)
+        {
+            RunCommands(runId).Execute(RegisterTestWithIdSql, ("@base", idBase), ("@run_id", runId), ("@testname", testName), ("@item_path", itemPath), ("@now", now));
+        }
+        else
+        {
+            _commands.Execute(RegisterTestSql, ("@run_id", runId), ("@testname", testName), ("@item_path", itemPath), ("@now", now));
+        }
+
         var row = _reader.FindTest(runId, testName, itemPath)
             ?? throw new StorageException($"Test '{FullName(testName, itemPath)}' of run {runId} vanished right after insert.");
         if (itemPath.Length > 0)
@@ -159,9 +178,9 @@ public sealed partial class WriteBatch : IDisposable
         // The db writer applies thousands of these per second: one narrow read of what the rollup needs, then one
         // UPDATE … RETURNING for the row as written (a same-second update stamped again by update_tests_trigger is
         // stored with the trigger's time; the returned row keeps @now).
-        var before = _commands.Single(TestStateSql, r => new StateStatus(RowReaders.Text(r, 0), RowReaders.Text(r, 1)), ("@id", testId))
+        var before = TestCommands(testId).Single(TestStateSql, r => new StateStatus(RowReaders.Text(r, 0), RowReaders.Text(r, 1)), ("@id", testId))
             ?? throw NoSuchTest(testId);
-        var after = _commands.Single(
+        var after = TestCommands(testId).Single(
             UpdateTestSql,
             RowReaders.Test,
             ("@state", update.State),
@@ -214,7 +233,7 @@ public sealed partial class WriteBatch : IDisposable
         ArgumentNullException.ThrowIfNull(step);
         ArgumentException.ThrowIfNullOrEmpty(step.StepName);
         RequireTestExists(testId);
-        _commands.Execute(
+        TestCommands(testId).Execute(
             UpsertStepSql,
             ("@test_id", testId),
             ("@stepname", step.StepName),
@@ -266,7 +285,7 @@ public sealed partial class WriteBatch : IDisposable
                 status = TestDataStatus.Compute(row.Value, row.Expected, row.Tol) ?? "n/a";
             }
 
-            _commands.Execute(
+            TestCommands(testId).Execute(
                 UpsertTestDataSql,
                 ("@test_id", testId),
                 ("@category", row.Category?.Trim() ?? string.Empty),
@@ -435,20 +454,22 @@ public sealed partial class WriteBatch : IDisposable
 
         // Items first, toplevels after them (SPEC §7.1 -remove-runs); stable otherwise.
         var ordered = rows.Where(r => r.ItemPath.Length > 0).Concat(rows.Where(r => r.ItemPath.Length == 0)).ToList();
+        var runCommands = _tables.ForRun(runId);
         foreach (var row in ordered)
         {
-            _commands.Execute(DeleteStepsSql, ("@test_id", row.Id));
-            _commands.Execute(DeleteTestDataSql, ("@test_id", row.Id));
-            _commands.Execute(DeleteTestRundatSql, ("@test_id", row.Id));
-            _commands.Execute(DeleteTestSql, ("@test_id", row.Id));
+            runCommands!.Execute(DeleteStepsSql, ("@test_id", row.Id));
+            runCommands.Execute(DeleteTestDataSql, ("@test_id", row.Id));
+            runCommands.Execute(DeleteTestRundatSql, ("@test_id", row.Id));
+            runCommands.Execute(DeleteTestSql, ("@test_id", row.Id));
             _itemTally.Forget(runId, row.TestName);
         }
 
-        if (ToLong(_commands.Scalar(CountRunTestsSql, ("@run_id", runId))) == 0)
+        if (runCommands is null || ToLong(runCommands.Scalar(CountRunTestsSql, ("@run_id", runId))) == 0)
         {
             _commands.Execute(DeleteRunStatsSql, ("@run_id", runId));
             _commands.Execute(DeleteExtradatSql, ("@run_id", runId));
             _commands.Execute(DeleteRunSql, ("@run_id", runId));
+            _tables.RunDeleted(runId);
         }
 
         return ordered;
@@ -458,28 +479,54 @@ public sealed partial class WriteBatch : IDisposable
 
     // Counts leaf tests: items, and tests without items (plain tests and toplevels whose items are not yet
     // registered); an itemized test's toplevel is not counted again beside its items.
-    private const string FillRunStatsSql =
-        "INSERT INTO run_stats (run_id, state, status, count, last_update) " +
-        "SELECT @run_id, coalesce(t.state, ''), coalesce(t.status, ''), count(*), @now FROM tests t " +
+    private const string LeafTallyColumns = "coalesce(t.state, ''), coalesce(t.status, ''), count(*)";
+
+    private const string LeafTallyFrom =
+        " FROM tests t " +
         "WHERE t.run_id = @run_id AND (t.item_path <> '' OR NOT EXISTS (SELECT 1 FROM tests i " +
         "WHERE i.run_id = t.run_id AND i.testname = t.testname AND i.item_path <> '')) " +
         "GROUP BY coalesce(t.state, ''), coalesce(t.status, '')";
+
+    private const string FillRunStatsSql =
+        "INSERT INTO run_stats (run_id, state, status, count, last_update) " +
+        "SELECT @run_id, " + LeafTallyColumns + ", @now" + LeafTallyFrom;
+
+    // Per-run layout: the tally is read from the run file and written to the main database.
+    private const string LeafTallySql = "SELECT " + LeafTallyColumns + LeafTallyFrom;
+
+    private const string InsertRunStatSql =
+        "INSERT INTO run_stats (run_id, state, status, count, last_update) VALUES (@run_id, @state, @status, @count, @now)";
 
     /// <summary>Recomputes the run_stats tallies (tests per state/status) of a run.</summary>
     public void RefreshRunStats(long runId, long now)
     {
         ThrowIfCompleted();
         _commands.Execute(ClearRunStatsSql, ("@run_id", runId));
-        _commands.Execute(FillRunStatsSql, ("@run_id", runId), ("@now", now));
+        if (!_tables.PerRun)
+        {
+            _commands.Execute(FillRunStatsSql, ("@run_id", runId), ("@now", now));
+            return;
+        }
+
+        var tally = _tables.ForRun(runId)?.Query(
+            LeafTallySql, r => (State: RowReaders.Text(r, 0), Status: RowReaders.Text(r, 1), Count: RowReaders.Long(r, 2)), ("@run_id", runId)) ?? [];
+        foreach (var (state, status, count) in tally)
+        {
+            _commands.Execute(InsertRunStatSql, ("@run_id", runId), ("@state", state), ("@status", status), ("@count", count), ("@now", now));
+        }
     }
 
     /// <summary>Commits the transaction; the batch cannot be used afterwards.</summary>
     public void Commit()
     {
         ThrowIfCompleted();
+        var committed = false;
         try
         {
+            // Run files first: a packet is marked applied (main database) only once its rows are on disk.
+            _tables.CommitRuns();
             _transaction.Commit();
+            committed = true;
         }
         catch (SqliteException ex)
         {
@@ -487,7 +534,7 @@ public sealed partial class WriteBatch : IDisposable
         }
         finally
         {
-            Complete();
+            Complete(committed);
         }
     }
 
@@ -501,19 +548,20 @@ public sealed partial class WriteBatch : IDisposable
 
         try
         {
+            _tables.RollbackRuns();
             _transaction.Rollback();
         }
         finally
         {
-            Complete();
+            Complete(false);
         }
     }
 
-    private void Complete()
+    private void Complete(bool committed)
     {
         _completed = true;
         _transaction.Dispose();
-        _database.EndBatch(this);
+        _database.EndBatch(this, committed);
     }
 
     private const string DataCountsSql =
@@ -527,14 +575,14 @@ public sealed partial class WriteBatch : IDisposable
     private void ApplyDataRollup(long testId, long now)
     {
         var test = RequireTest(testId);
-        var (pass, fail) = _commands.Single(DataCountsSql, r => new Counts(RowReaders.Long(r, 0), RowReaders.Long(r, 1)), ("@test_id", testId))
+        var (pass, fail) = TestCommands(testId).Single(DataCountsSql, r => new Counts(RowReaders.Long(r, 0), RowReaders.Long(r, 1)), ("@test_id", testId))
             ?? new Counts(0, 0);
         var status = fail > 0 ? "FAIL"
             : pass > 0 && test.Status is not ("WARN" or "FAIL") ? "PASS"
             : test.Status;
         if (status != test.Status || pass != test.PassCount || fail != test.FailCount)
         {
-            _commands.Execute(SetDataRollupSql, ("@pass_count", pass), ("@fail_count", fail), ("@status", status), ("@now", now), ("@id", testId));
+            TestCommands(testId).Execute(SetDataRollupSql, ("@pass_count", pass), ("@fail_count", fail), ("@status", status), ("@now", now), ("@id", testId));
         }
     }
 
@@ -555,7 +603,7 @@ public sealed partial class WriteBatch : IDisposable
         }
 
         // Pairs come in ordinal (state, status) order, which decides ties between equal weights deterministically.
-        var items = _itemTally.Pairs(runId, testName, () => _commands.Query(
+        var items = _itemTally.Pairs(runId, testName, () => RunCommands(runId).Query(
             ItemStatesSql,
             r => (RowReaders.Text(r, 0), RowReaders.Text(r, 1), RowReaders.Long(r, 2)),
             ("@run_id", runId),
@@ -571,7 +619,7 @@ public sealed partial class WriteBatch : IDisposable
             return null;
         }
 
-        _commands.Execute(SetStateStatusSql, ("@state", state), ("@status", status), ("@now", now), ("@id", toplevel.Id));
+        RunCommands(runId).Execute(SetStateStatusSql, ("@state", state), ("@status", status), ("@now", now), ("@id", toplevel.Id));
         return RequireTest(toplevel.Id);
     }
 
@@ -583,11 +631,17 @@ public sealed partial class WriteBatch : IDisposable
 
     private void RequireTestExists(long testId)
     {
-        if (ToLong(_commands.Scalar(TestExistsSql, ("@id", testId))) == 0)
+        if (_tables.ForTest(testId) is not { } commands || ToLong(commands.Scalar(TestExistsSql, ("@id", testId))) == 0)
         {
             throw NoSuchTest(testId);
         }
     }
+
+    private CommandCache RunCommands(long runId) =>
+        _tables.ForRun(runId) ?? throw new StorageException($"Run {runId} does not exist in database '{_database.Path}'.");
+
+    private CommandCache TestCommands(long testId) =>
+        _tables.ForTest(testId) ?? throw new StorageException($"No test with id {testId} in database '{_database.Path}'.");
 
     private const string LastInsertRowIdSql = "SELECT last_insert_rowid()";
 

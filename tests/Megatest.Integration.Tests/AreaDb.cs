@@ -61,5 +61,25 @@ public sealed class AreaDb : IDisposable
         return rows;
     }
 
+    /// <summary>
+    /// For an area with <c>[db] api new</c>: attaches every run file (megatest.runs/N.db) and shows their tables under the
+    /// usual names, as a user's script would, so the same SQL reads the runs' tests. Returns the number of run files.
+    /// </summary>
+    public int AttachRunFiles(string mainPath)
+    {
+        var files = Directory.GetFiles(Path.ChangeExtension(mainPath, null) + ".runs", "*.db").Order(StringComparer.Ordinal).ToList();
+        for (var i = 0; i < files.Count; i++)
+        {
+            Query($"ATTACH DATABASE $p AS r{i}", ("$p", files[i]));
+        }
+
+        foreach (var table in new[] { "tests", "test_steps", "test_data" })
+        {
+            Query($"CREATE TEMP VIEW {table} AS " + string.Join(" UNION ALL ", files.Select((_, i) => $"SELECT * FROM r{i}.{table}")));
+        }
+
+        return files.Count;
+    }
+
     public void Dispose() => _conn.Dispose();
 }

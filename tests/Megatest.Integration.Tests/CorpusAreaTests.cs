@@ -6,18 +6,26 @@ namespace Megatest.Integration.Tests;
 /// The real Megatest areas of ../shared/megatest-areas, copied to a scratch directory and run unchanged
 /// with the built megatest executable; every row of the corpus README's expected table is checked in megatest.db.
 /// </summary>
-public sealed class CorpusAreaTests : IDisposable
+public class CorpusAreaTests : IDisposable
 {
     private static readonly TimeSpan s_timeout = TimeSpan.FromMinutes(3);
     private readonly TempDir _tmp = new("corpus");
 
-    public void Dispose() => _tmp.Dispose();
+    public void Dispose()
+    {
+        _tmp.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
-    private string CopyArea(string name)
+    /// <summary>Copies a corpus area into the scratch directory; a subclass may change the copy's megatest.config.</summary>
+    protected virtual string CopyArea(string name)
     {
         var area = _tmp.CopyFrom(Path.Combine(TestPaths.SharedAreas, name), name);
         return area;
     }
+
+    /// <summary>Opens the area's database for plain SQL on Megatest's tables.</summary>
+    protected virtual AreaDb OpenDb(string area) => new(Path.Combine(area, "megatest.db"));
 
     private static async Task<ProcessResult> RunAsync(string area, params string[] args)
     {
@@ -34,7 +42,7 @@ public sealed class CorpusAreaTests : IDisposable
         Directory.CreateDirectory(Path.Combine(area, "runs"));
         await RunAsync(area, "-run", "-target", "v1.0", "-runname", "r1", "-testpatt", "%");
 
-        using var db = new AreaDb(Path.Combine(area, "megatest.db"));
+        using var db = OpenDb(area);
         var tests = db.Tests("r1");
         foreach (var name in new[] { "e", "d", "c", "b", "a", "h", "i", "j", "k", "l", "f", "e1" })
         {
@@ -64,7 +72,7 @@ public sealed class CorpusAreaTests : IDisposable
         Directory.CreateDirectory(Path.Combine(area, "runs"));
         await RunAsync(area, "-run", "-target", "v1.0", "-runname", "only-a", "-testpatt", "a");
 
-        using var db = new AreaDb(Path.Combine(area, "megatest.db"));
+        using var db = OpenDb(area);
         var tests = db.Tests("only-a");
         Assert.Equal(["a", "b", "c", "d", "e"], tests.Keys.Select(k => k.Test).Order(StringComparer.Ordinal));
         Assert.All(tests.Values, t => Assert.Equal(("COMPLETED", "PASS"), (t.State, t.Status)));
@@ -78,7 +86,7 @@ public sealed class CorpusAreaTests : IDisposable
         Directory.CreateDirectory(Path.Combine(_tmp.Path, "simpleruns"));
         await RunAsync(area, "-run", "-target", "SYSTEM_val/RELEASE_val", "-runname", "r1", "-testpatt", "%");
 
-        using var db = new AreaDb(Path.Combine(area, "megatest.db"));
+        using var db = OpenDb(area);
         var tests = db.Tests("r1");
         string[] items = ["desert", "plains", "forest", "jungle", "beach"];
         Assert.Equal(("COMPLETED", "PASS"), (tests[("test1", "")].State, tests[("test1", "")].Status));
@@ -143,9 +151,9 @@ public sealed class CorpusAreaTests : IDisposable
         AssertDepTestsRun(area, "std");
     }
 
-    private static void AssertDepTestsRun(string area, string deps)
+    private void AssertDepTestsRun(string area, string deps)
     {
-        using var db = new AreaDb(Path.Combine(area, "megatest.db"));
+        using var db = OpenDb(area);
         var tests = db.Tests("r1", "DEPS", deps);
         var expected = new List<(string, string)> { ("setup", ""), ("aggregate", ""), ("results", ""), ("genlib", ""), ("genlib", "layout"), ("genlib", "schematic"), ("test1", ""), ("test2", "") };
         foreach (var view in new[] { "layout", "schematic" })

@@ -41,6 +41,7 @@ public sealed class CodeMapTests
         ("CleanRequest", 903, typeof(CleanRequest)),
         ("ArchiveRequest", 904, typeof(ArchiveRequest)),
         ("StatusQuery", 905, typeof(StatusQuery)),
+        ("StopRequest", 906, typeof(StopRequest)),
         ("ControlAck", 910, typeof(ControlAck)),
         ("RunEnded", 911, typeof(RunEnded)),
         ("StatusReply", 912, typeof(StatusReply)),

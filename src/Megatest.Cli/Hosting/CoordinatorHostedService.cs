@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace Megatest.Cli.Hosting;
 
 /// <summary>`megatest coordinator`: runs a <see cref="CoordinatorService"/> for the host's lifetime.</summary>
-public sealed class CoordinatorHostedService(CoordinatorOptions options, ILoggerFactory logs) : IHostedService, IDisposable
+public sealed class CoordinatorHostedService(CoordinatorOptions options, ILoggerFactory logs, IHostApplicationLifetime lifetime) : IHostedService, IDisposable
 {
     private readonly ILogger _logger = logs.CreateLogger("coordinator");
     private readonly CoordinatorService _service = new(options, logs.CreateLogger("coordinator"));
@@ -14,6 +14,8 @@ public sealed class CoordinatorHostedService(CoordinatorOptions options, ILogger
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _service.Start();
+        // A StopRequest (megatest -migrate-home) ends the daemon as SIGTERM does.
+        _service.StopRequested.Register(lifetime.StopApplication);
         ReadyLine.Print("coordinator", _service.Endpoint);
         return Task.CompletedTask;
     }

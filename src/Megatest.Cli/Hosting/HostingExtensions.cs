@@ -15,14 +15,7 @@ public static class HostingExtensions
     {
         ArgumentNullException.ThrowIfNull(settings);
         var area = LoadArea(settings, "dbwriter");
-        services.AddSingleton(new DbWriterOptions
-        {
-            DatabasePath = area.DatabasePath,
-            Keys = area.Keys,
-            Endpoint = settings.DbWriter ?? "tcp://127.0.0.1:0",
-            PublishEndpoint = settings.DbWriterPublish ?? "tcp://127.0.0.1:0",
-            Security = settings.SecuritySettings.Load(serves: true),
-        });
+        services.AddSingleton(AreaDbWriter.Options(area, settings.DbWriter, settings.DbWriterPublish, settings.SecuritySettings.Load(serves: true)));
         services.AddHostedService<DbWriterHostedService>();
         return services;
     }

@@ -37,6 +37,7 @@ public static partial class PacketRegistry
         yield return (PacketCode.CleanRequest, typeof(CleanRequest));
         yield return (PacketCode.ArchiveRequest, typeof(ArchiveRequest));
         yield return (PacketCode.StatusQuery, typeof(StatusQuery));
+        yield return (PacketCode.StopRequest, typeof(StopRequest));
         yield return (PacketCode.ControlAck, typeof(ControlAck));
         yield return (PacketCode.RunEnded, typeof(RunEnded));
         yield return (PacketCode.StatusReply, typeof(StatusReply));
