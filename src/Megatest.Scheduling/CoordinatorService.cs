@@ -52,6 +52,7 @@ public sealed partial class CoordinatorService : IDisposable
     private readonly RateLimiter _controlRate;
     private readonly SlurmAgentPool _slurm;
     private readonly SemaphoreSlim _archiving = new(1, 1);
+    private readonly HashSet<Guid> _archivesUnderWay = []; // message ids: a client sends its request again until answered
     private bool _subscribed;
     private PeerGate _peers = new(null, "coordinator");
     private bool _schedulePending;
@@ -470,6 +471,11 @@ public sealed partial class CoordinatorService : IDisposable
     /// </summary>
     private void OnArchive(ReceivedPacket p, ArchiveRequest request)
     {
+        if (_archivesUnderWay.Contains(p.Header.MessageId))
+        {
+            return; // a repeat of a request under way: its answer comes when the work is done
+        }
+
         RunArchiver archiver;
         try
         {
@@ -482,6 +488,7 @@ public sealed partial class CoordinatorService : IDisposable
         }
 
         var active = _plans.Where(kv => !kv.Value.Ended).Select(kv => kv.Key).ToHashSet();
+        _archivesUnderWay.Add(p.Header.MessageId);
         _ = Task.Run(async () =>
         {
             ControlAck ack;
@@ -500,7 +507,11 @@ public sealed partial class CoordinatorService : IDisposable
                 _archiving.Release();
             }
 
-            _work.Enqueue(() => Reply(p, ack));
+            _work.Enqueue(() =>
+            {
+                _archivesUnderWay.Remove(p.Header.MessageId);
+                Reply(p, ack);
+            });
         });
     }
 
