@@ -70,9 +70,10 @@ public sealed class SecurityTests : IDisposable
             plainCoordinator.SendPacket(stamp, new RunRequest { Target = "v1.0", RunName = "r3", TestPatt = "%" });
             plainDb.SendPacket(stamp, new RegisterRun { KeyValues = ["v1.0"], RunName = "r3" });
 
-            // A raw TCP peer offering the NULL mechanism is closed in the handshake, and the close is logged.
-            var port = await NullGreetingAsync(site.CoordinatorEndpoint);
-            await site.Coordinator.WaitForLineAsync(l => l.Contains($"connection from 127.0.0.1:{port} closed", StringComparison.Ordinal), s_timeout, "the raw peer's close logged");
+            // A raw TCP peer offering the NULL mechanism is closed in the handshake (NullGreetingAsync returns only when
+            // the daemon closes the connection). Its log lines are not awaited: connection lines are rate-limited and
+            // NetMQ's monitor does not always report a connection cut in the handshake.
+            await NullGreetingAsync(site.CoordinatorEndpoint);
             NetMQMessage? nothing = null;
             Assert.False(plainCoordinator.TryReceiveMultipartMessage(TimeSpan.Zero, ref nothing));
         }
@@ -119,12 +120,11 @@ public sealed class SecurityTests : IDisposable
         Assert.Contains("[services] security tls: expected curve or none", bad.Stderr, StringComparison.Ordinal);
     }
 
-    private static async Task<int> NullGreetingAsync(string endpoint)
+    private static async Task NullGreetingAsync(string endpoint)
     {
         var port = int.Parse(endpoint[(endpoint.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
         using var tcp = new TcpClient();
         await tcp.ConnectAsync(IPAddress.Loopback, port);
-        var local = ((IPEndPoint)tcp.Client.LocalEndPoint!).Port;
         var greeting = new byte[64];
         greeting[0] = 0xFF;
         greeting[9] = 0x7F;
@@ -138,8 +138,6 @@ public sealed class SecurityTests : IDisposable
         {
             // read until the daemon closes the connection
         }
-
-        return local;
     }
 
     /// <summary>A one-connection TCP proxy that keeps a copy of every byte in both directions.</summary>
