@@ -15,16 +15,6 @@ public sealed class CoordinatorKillTests(ITestOutputHelper output)
         using var scenario = new FaultScenario("kill-coordinator", output);
         using var site = await DaemonSite.StartAsync(scenario.CreateArea());
         await site.AddAgentsAsync("agent", 2, slots: 2);
-        for (var run = 1; run <= FaultScenario.RunsEach; run++)
-        {
-            var runName = $"r{run}";
-            await scenario.RunAndCheckAsync(site, runName, async () =>
-            {
-                await scenario.RandomMomentAsync(site, runName);
-                scenario.Injected("SIGKILL coordinator");
-                await site.KillCoordinatorAsync();
-                await site.RestartCoordinatorAsync();
-            });
-        }
+        await scenario.KillAndRestartInEachRunAsync(site, "SIGKILL coordinator", site.KillCoordinatorAsync, site.RestartCoordinatorAsync);
     }
 }

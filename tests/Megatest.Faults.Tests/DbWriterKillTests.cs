@@ -15,16 +15,6 @@ public sealed class DbWriterKillTests(ITestOutputHelper output)
         using var scenario = new FaultScenario("kill-dbwriter", output);
         using var site = await DaemonSite.StartAsync(scenario.CreateArea());
         await site.AddAgentsAsync("agent", 2, slots: 2);
-        for (var run = 1; run <= FaultScenario.RunsEach; run++)
-        {
-            var runName = $"r{run}";
-            await scenario.RunAndCheckAsync(site, runName, async () =>
-            {
-                await scenario.RandomMomentAsync(site, runName);
-                scenario.Injected("SIGKILL dbwriter");
-                await site.KillDbWriterAsync();
-                await site.RestartDbWriterAsync();
-            });
-        }
+        await scenario.KillAndRestartInEachRunAsync(site, "SIGKILL dbwriter", site.KillDbWriterAsync, site.RestartDbWriterAsync);
     }
 }

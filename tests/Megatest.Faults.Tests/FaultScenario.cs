@@ -75,6 +75,27 @@ public sealed class FaultScenario : IDisposable
     }
 
     /// <summary>
+    /// Runs <see cref="RunsEach"/> runs on <paramref name="site"/>; in each, at a random moment, injects
+    /// <paramref name="fault"/> by <paramref name="kill"/> and then <paramref name="restart"/>; checks each run.
+    /// </summary>
+    public async Task KillAndRestartInEachRunAsync(DaemonSite site, string fault, Func<Task> kill, Func<Task> restart)
+    {
+        ArgumentNullException.ThrowIfNull(kill);
+        ArgumentNullException.ThrowIfNull(restart);
+        for (var run = 1; run <= RunsEach; run++)
+        {
+            var runName = $"r{run}";
+            await RunAndCheckAsync(site, runName, async () =>
+            {
+                await RandomMomentAsync(site, runName);
+                Injected(fault);
+                await kill();
+                await restart();
+            });
+        }
+    }
+
+    /// <summary>
     /// Runs <paramref name="runName"/> on <paramref name="site"/> while <paramref name="inject"/> injects faults,
     /// waits for the run to end, compares it with the reference and records the figures (<paramref name="countFaults"/>
     /// counts faults injected all along, after the run). Returns the comparison.
