@@ -40,7 +40,7 @@ public sealed class ArchiveTests : IDisposable
             Assert.False(Directory.Exists(Path.Combine(runDir, "test1")), "test1's run directory must be gone");
             Assert.False(Directory.Exists(Path.Combine(runDir, "test2", "desert")), "the items' run directories must be gone");
         }
-        using (var db = OpenDb(area, api))
+        using (var db = AreaDb.OfArea(area, api, runFiles: 1))
         {
             var tests = db.Tests("r1");
             Assert.Equal(7, tests.Count);
@@ -63,7 +63,7 @@ public sealed class ArchiveTests : IDisposable
         Assert.Contains("accepted: restore: restored 6 tests in 1 runs", restored.Stdout, StringComparison.Ordinal);
         Assert.Equal(before, Hashes(runDir));
         Assert.True(File.Exists(Path.Combine(_tmp.Path, "simplelinks", "SYSTEM_val", "RELEASE_val", "r1", "test1", "step1.log")), "the link tree leads to the restored files again");
-        using (var db = OpenDb(area, api))
+        using (var db = AreaDb.OfArea(area, api, runFiles: 1))
         {
             Assert.All(db.Tests("r1").Values, t => Assert.Equal(("COMPLETED", "PASS"), (t.State, t.Status)));
         }
@@ -89,20 +89,6 @@ public sealed class ArchiveTests : IDisposable
         Directory.CreateDirectory(Path.Combine(_tmp.Path, "archive"));
         File.AppendAllText(Path.Combine(area, "megatest.config"), "\n" + extraConfig);
         return area;
-    }
-
-    /// <summary>The area's database; with [db] api new the run files attached, the archive tables staying in megatest.db.</summary>
-    private static AreaDb OpenDb(string area, string api)
-    {
-        var main = Path.Combine(area, "megatest.db");
-        var db = new AreaDb(main);
-        if (api == "new")
-        {
-            Assert.Equal(0L, db.Query("SELECT count(*) FROM main.tests")[0][0]);
-            Assert.Equal(1, db.AttachRunFiles(main));
-        }
-
-        return db;
     }
 
     private static async Task<ProcessResult> Megatest(string area, params string[] args)

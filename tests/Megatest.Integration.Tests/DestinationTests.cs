@@ -60,7 +60,7 @@ public sealed class DestinationTests : IDisposable
 
         var listed = await Megatest(satellite, "-list-runs", "r1", "-target", "v1", "-dumpmode", "json");
         Assert.Contains("\"testname\": \"quick\"", listed.Stdout, StringComparison.Ordinal);
-        using (var there = Open(satellite, toApi, runs: 2))
+        using (var there = AreaDb.OfArea(satellite, toApi, runFiles: 2))
         {
             Assert.Equal(("COMPLETED", "PASS"), (there.Tests("r1")[("quick", "")].State, there.Tests("r1")[("quick", "")].Status));
             Assert.Equal(2L, there.Query("SELECT count(*) FROM test_steps s JOIN tests t ON t.id = s.test_id JOIN runs r ON r.id = t.run_id WHERE r.runname = 'r1'")[0][0]);
@@ -68,7 +68,7 @@ public sealed class DestinationTests : IDisposable
             Assert.Equal(toApi == "new" ? (2L << 32) + 1 : 2L, testId); // a run file's test ids name their run
         }
 
-        using (var here = Open(area, fromApi, runs: 1))
+        using (var here = AreaDb.OfArea(area, fromApi, runFiles: 1))
         {
             Assert.Equal("MOVED", here.Query("SELECT state FROM runs WHERE runname = 'r1'")[0][0]);
             Assert.Single(here.Tests("r1")); // the records stay here too
@@ -84,20 +84,6 @@ public sealed class DestinationTests : IDisposable
         Assert.Contains("auto-migrate: moved 1 runs to " + satellite, run.Stderr, StringComparison.Ordinal);
         using var there = new AreaDb(Path.Combine(satellite, "megatest.db"));
         Assert.Equal("COMPLETED", there.Tests("r1")[("quick", "")].State);
-    }
-
-    /// <summary>An area's database as a script reads it; with [db] api new its run files attached.</summary>
-    private static AreaDb Open(string area, string api, int runs)
-    {
-        var main = Path.Combine(area, "megatest.db");
-        var db = new AreaDb(main);
-        if (api == "new")
-        {
-            Assert.Equal(0L, db.Query("SELECT count(*) FROM main.tests")[0][0]);
-            Assert.Equal(runs, db.AttachRunFiles(main));
-        }
-
-        return db;
     }
 
     private string Area(string name, string extra) =>
