@@ -40,6 +40,7 @@ public static class LifecycleCommands
         }
 
         var reduce = args.Has("-reduce-records");
+        RefuseWithPerRunFiles(area, reduce ? "-reduce-records" : "-restore-records");
         var from = reduce ? area.DatabasePath : MegatestDatabase.CompletedRunsPath(area.DatabasePath);
         if (!File.Exists(from))
         {
@@ -62,6 +63,24 @@ public static class LifecycleCommands
 
         output.WriteLine($"moved {runs.Count - stayed.Length} runs {(reduce ? "to" : "from")} {MegatestDatabase.CompletedRunsFileName}");
         return 0;
+    }
+
+    /// <summary>
+    /// With <c>[db] api new</c> a run's records are a file of their own and megatest.db holds only the runs rows, so there
+    /// is nothing for completed-runs.db to take: the command is refused before anything is asked of the db writer.
+    /// </summary>
+    private static void RefuseWithPerRunFiles(AreaConfig area, string verb)
+    {
+        if (!area.PerRunDatabases)
+        {
+            return;
+        }
+
+        var loc = area.Megatest.LocationOf("db", "api");
+        var runFiles = Path.Combine(Path.GetFileName(RunFiles.Directory(area.DatabasePath)), "RUNID.db");
+        throw new UsageException(
+            $"{verb}: not needed with [db] api new ({loc?.File ?? area.FileName}:{loc?.Line ?? 0}): each run's records are " +
+            $"already a file of their own ({runFiles} beside {Path.GetFileName(area.DatabasePath)}), which can be moved or removed with its run");
     }
 
     /// <summary>

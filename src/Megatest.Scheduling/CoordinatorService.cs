@@ -52,7 +52,9 @@ public sealed partial class CoordinatorService : IDisposable
     private readonly RateLimiter _controlRate;
     private readonly SlurmAgentPool _slurm;
     private readonly SemaphoreSlim _archiving = new(1, 1);
-    private readonly HashSet<Guid> _archivesUnderWay = []; // message ids: a client sends its request again until answered
+
+    /// <summary>-archive requests by message id: the CLI sends one again every few seconds while it waits; it runs once.</summary>
+    private readonly Dictionary<Guid, ArchiveJob> _archiveJobs = [];
     private bool _subscribed;
     private PeerGate _peers = new(null, "coordinator");
     private bool _schedulePending;
@@ -471,9 +473,16 @@ public sealed partial class CoordinatorService : IDisposable
     /// </summary>
     private void OnArchive(ReceivedPacket p, ArchiveRequest request)
     {
-        if (_archivesUnderWay.Contains(p.Header.MessageId))
+        if (_archiveJobs.TryGetValue(p.Header.MessageId, out var repeat))
         {
-            return; // a repeat of a request under way: its answer comes when the work is done
+            // The same request again: answered when done (on the connection it came back on), never run twice.
+            repeat.Requester = p;
+            if (repeat.Ack is { } done)
+            {
+                Reply(p, done);
+            }
+
+            return;
         }
 
         RunArchiver archiver;
@@ -487,8 +496,14 @@ public sealed partial class CoordinatorService : IDisposable
             return;
         }
 
+        foreach (var old in _archiveJobs.Where(kv => kv.Value.Ack is not null).Select(kv => kv.Key).ToList())
+        {
+            _archiveJobs.Remove(old); // an answered request is only repeated while its answer is on the way
+        }
+
+        var job = new ArchiveJob { Requester = p };
+        _archiveJobs[p.Header.MessageId] = job;
         var active = _plans.Where(kv => !kv.Value.Ended).Select(kv => kv.Key).ToHashSet();
-        _archivesUnderWay.Add(p.Header.MessageId);
         _ = Task.Run(async () =>
         {
             ControlAck ack;
@@ -509,10 +524,17 @@ public sealed partial class CoordinatorService : IDisposable
 
             _work.Enqueue(() =>
             {
-                _archivesUnderWay.Remove(p.Header.MessageId);
-                Reply(p, ack);
+                job.Ack = ack;
+                Reply(job.Requester, ack);
             });
         });
+    }
+
+    private sealed class ArchiveJob
+    {
+        public required ReceivedPacket Requester { get; set; }
+
+        public ControlAck? Ack { get; set; }
     }
 
     /// <summary>Sends a packet to the db writer from any thread; the task ends with its reply.</summary>

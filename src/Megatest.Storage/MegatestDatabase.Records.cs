@@ -17,6 +17,7 @@ public sealed partial class MegatestDatabase
     /// full schema and this area's keys when missing. Returns one sentence per run left where it was, and why.
     /// </summary>
     /// <exception cref="InvalidOperationException">A write batch is open.</exception>
+    /// <exception cref="StorageException">The database keeps runs in files of their own (<see cref="DatabaseLayout.PerRun"/>).</exception>
     public IReadOnlyList<string> MoveRuns(IReadOnlyList<long> runIds, bool toCompleted)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -24,6 +25,12 @@ public sealed partial class MegatestDatabase
         if (_activeBatch is not null)
         {
             throw new InvalidOperationException("A write batch is open; runs are moved between batches.");
+        }
+
+        if (Layout == DatabaseLayout.PerRun)
+        {
+            // A run's records are its own file already; moving only its runs row would split them.
+            throw new StorageException($"Runs of '{Path}' are not moved to {CompletedRunsFileName}: with [db] api new each run's records are a file of their own.");
         }
 
         var completed = CompletedRunsPath(Path);

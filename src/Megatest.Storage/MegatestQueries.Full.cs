@@ -36,7 +36,7 @@ public sealed partial class MegatestQueries
     public string ExportRuns(IReadOnlyList<long> runIds)
     {
         ArgumentNullException.ThrowIfNull(runIds);
-        return RunBundle.Export(_connection, _reader.Keys(), runIds);
+        return RunBundle.Export(_connection, id => _tables.ForRun(id)?.Connection, _reader.Keys(), runIds);
     }
 
     private const string LatestArchiveSql =

@@ -7,7 +7,7 @@ namespace Megatest.Storage;
 
 /// <summary>
 /// Whole runs as JSON, to copy them to another area with the same keys (RFC M01, <c>-destination</c>): every column of
-/// runs, tests, test_steps, test_data, test_rundat and extradat, by column name. Importing gives the rows new ids in the
+/// runs, tests, test_steps, test_data, test_rundat and extradat, by column name, wherever they live (<c>[db] api</c>). Importing gives the rows new ids in the
 /// destination and links them again; only columns the destination has are written, named from its own schema.
 /// </summary>
 internal static class RunBundle
@@ -21,10 +21,17 @@ internal static class RunBundle
         ("extradat", "run_id", false),
     ];
 
-    /// <summary>Writes the runs <paramref name="runIds"/> read through <paramref name="connection"/> as a bundle.</summary>
-    public static string Export(SqliteConnection connection, IReadOnlyList<string> keys, IReadOnlyList<long> runIds)
+    /// <summary>
+    /// Writes the runs <paramref name="runIds"/> as a bundle: runs and extradat read through <paramref name="main"/>, each
+    /// run's tests and their steps, data and samples through <paramref name="forRun"/> (the run's own file with
+    /// <c>[db] api new</c>, else the main database again).
+    /// </summary>
+    public static string Export(SqliteConnection main, Func<long, SqliteConnection?> forRun, IReadOnlyList<string> keys, IReadOnlyList<long> runIds)
     {
         var ids = string.Join(",", runIds.Select(i => i.ToString(CultureInfo.InvariantCulture)));
+        // Opened one at a time, as each query runs: a reader keeps only so many run files open.
+        IEnumerable<(SqliteConnection?, string)> PerRun(Func<string, string> sql) =>
+            runIds.Select(id => (forRun(id), sql(id.ToString(CultureInfo.InvariantCulture))));
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer))
         {
@@ -36,13 +43,13 @@ internal static class RunBundle
             }
 
             w.WriteEndArray();
-            WriteRows(w, connection, "runs", $"SELECT * FROM runs WHERE id IN ({ids})");
-            WriteRows(w, connection, "tests", $"SELECT * FROM tests WHERE run_id IN ({ids})");
+            WriteRows(w, "runs", [(main, $"SELECT * FROM runs WHERE id IN ({ids})")]);
+            WriteRows(w, "tests", PerRun(id => $"SELECT * FROM tests WHERE run_id = {id}"));
             foreach (var (table, owner, byTest) in s_children)
             {
-                WriteRows(w, connection, table, byTest
-                    ? $"SELECT * FROM {table} WHERE {owner} IN (SELECT id FROM tests WHERE run_id IN ({ids}))"
-                    : $"SELECT * FROM {table} WHERE {owner} IN ({ids})");
+                WriteRows(w, table, byTest
+                    ? PerRun(id => $"SELECT * FROM {table} WHERE {owner} IN (SELECT id FROM tests WHERE run_id = {id})")
+                    : [(main, $"SELECT * FROM {table} WHERE {owner} IN ({ids})")]);
             }
 
             w.WriteEndObject();
@@ -51,12 +58,25 @@ internal static class RunBundle
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    private static void WriteRows(Utf8JsonWriter w, SqliteConnection connection, string name, string sql)
+    private static void WriteRows(Utf8JsonWriter w, string name, IEnumerable<(SqliteConnection? Connection, string Sql)> queries)
+    {
+        w.WriteStartArray(name);
+        foreach (var (connection, sql) in queries)
+        {
+            if (connection is not null)
+            {
+                WriteRows(w, connection, sql);
+            }
+        }
+
+        w.WriteEndArray();
+    }
+
+    private static void WriteRows(Utf8JsonWriter w, SqliteConnection connection, string sql)
     {
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         using var reader = command.ExecuteReader();
-        w.WriteStartArray(name);
         while (reader.Read())
         {
             w.WriteStartObject();
@@ -85,8 +105,6 @@ internal static class RunBundle
 
             w.WriteEndObject();
         }
-
-        w.WriteEndArray();
     }
 
     /// <summary>The rows of one table of a bundle.</summary>

@@ -1,6 +1,10 @@
 namespace Megatest.Storage;
 
-/// <summary>Archive bookkeeping (SPEC §5.7) in Megatest's tables: archive_disks, archive_blocks, archive_allocations, archives.</summary>
+/// <summary>
+/// Archive bookkeeping (SPEC §5.7) in Megatest's tables: archive_disks, archive_blocks, archive_allocations and archives
+/// live in the main database; tests.archived and the tests' state are written where the run's tests are (its own file
+/// with <c>[db] api new</c>).
+/// </summary>
 public sealed partial class WriteBatch
 {
     private const string FindArchiveDiskSql = "SELECT id FROM archive_disks WHERE archive_area_name = @name AND disk_path = @path";
@@ -35,7 +39,7 @@ public sealed partial class WriteBatch
 
             _commands.Execute(InsertAllocationSql, ("@block", blockId), ("@testname", row.TestName), ("@item_path", row.ItemPath), ("@now", now));
             _commands.Execute(InsertArchiveSql, ("@block", blockId), ("@run_id", runId), ("@test_id", id), ("@path", archivePath), ("@now", now));
-            _commands.Execute(SetArchivedSql, ("@block", blockId), ("@now", now), ("@id", id));
+            TestCommands(id).Execute(SetArchivedSql, ("@block", blockId), ("@now", now), ("@id", id)); // the run's file with [db] api new
             changed.AddRange(state is null ? [RequireTest(id)] : UpdateTest(id, new TestUpdate { State = state }, now));
         }
 

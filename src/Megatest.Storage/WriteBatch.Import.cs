@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Megatest.Storage;
 
-/// <summary>Copying whole runs from another area with the same keys (RFC M01).</summary>
+/// <summary>Copying whole runs from another area with the same keys (RFC M01), into this area's layout (<c>[db] api</c>).</summary>
 public sealed partial class WriteBatch
 {
     /// <summary>
@@ -36,11 +36,22 @@ public sealed partial class WriteBatch
             }
 
             var oldRunId = run["id"];
-            var runId = InsertRow("runs", run, []);
+            var runId = InsertRow(_commands, "runs", run, []);
+            _tables.RunCreated(runId);
+            // The tests and their rows go where this area keeps the run's tests (its own file with [db] api new, whose
+            // test ids continue from the run's base); extradat stays with the run.
+            var runCommands = RunCommands(runId);
+            var idBase = _tables.TestIdBase(runId);
             var testIds = new Dictionary<long, long>();
             foreach (var test in tests.Where(t => Equals(t.GetValueOrDefault("run_id"), oldRunId)))
             {
-                testIds[(long)test["id"]!] = InsertRow("tests", test, new() { ["run_id"] = runId, ["archived"] = 0L }); // archive blocks are the source area's
+                var overrides = new Dictionary<string, object?> { ["run_id"] = runId, ["archived"] = 0L }; // archive blocks are the source area's
+                if (idBase is { } first)
+                {
+                    overrides["id"] = first + testIds.Count + 1;
+                }
+
+                testIds[(long)test["id"]!] = InsertRow(runCommands, "tests", test, overrides);
             }
 
             foreach (var (table, owner, byTest, rows) in children)
@@ -50,11 +61,11 @@ public sealed partial class WriteBatch
                     var oldOwner = row.GetValueOrDefault(owner) as long?;
                     if (byTest && oldOwner is { } t && testIds.TryGetValue(t, out var newTest))
                     {
-                        InsertRow(table, row, new() { [owner] = newTest });
+                        InsertRow(runCommands, table, row, new() { [owner] = newTest });
                     }
                     else if (!byTest && Equals(oldOwner, oldRunId))
                     {
-                        InsertRow(table, row, new() { [owner] = runId });
+                        InsertRow(_commands, table, row, new() { [owner] = runId });
                     }
                 }
             }
@@ -78,14 +89,14 @@ public sealed partial class WriteBatch
         }
     }
 
-    private long InsertRow(string table, Dictionary<string, object?> row, Dictionary<string, object?> overrides)
+    private static long InsertRow(CommandCache commands, string table, Dictionary<string, object?> row, Dictionary<string, object?> overrides)
     {
-        // Only columns this database has, named from its own schema; the id is new.
-        var known = _commands.Query($"PRAGMA table_info({table})", r => r.GetString(1)).ToHashSet(StringComparer.Ordinal);
-        var columns = row.Keys.Where(c => c != "id" && known.Contains(c)).ToList();
+        // Only columns this database has, named from its own schema; the id is new (given in the overrides, or SQLite's).
+        var known = commands.Query($"PRAGMA table_info({table})", r => r.GetString(1)).ToHashSet(StringComparer.Ordinal);
+        var columns = row.Keys.Where(c => (c != "id" || overrides.ContainsKey(c)) && known.Contains(c)).ToList();
         var sql = $"INSERT INTO {table} ({string.Join(", ", columns.Select(c => "\"" + c + "\""))}) VALUES ({string.Join(", ", columns.Select((_, i) => "@p" + i))})";
         var parameters = columns.Select((c, i) => ("@p" + i, overrides.TryGetValue(c, out var o) ? o : row[c])).ToArray();
-        _commands.Execute(sql, parameters);
-        return LastInsertRowId();
+        commands.Execute(sql, parameters);
+        return ToLong(commands.Scalar(LastInsertRowIdSql));
     }
 }

@@ -17,11 +17,12 @@ public sealed class ArchiveTests : IDisposable
     public void Dispose() => _tmp.Dispose();
 
     [Theory]
-    [InlineData("tar", "save-remove", ".tar.zst")]
-    [InlineData("bup", "keep-html", "/latest")]
-    public async Task RemovingArchiveThenRestore_BringsBackEveryFileByteForByte(string tool, string mode, string archiveSuffix)
+    [InlineData("tar", "save-remove", ".tar.zst", "legacy")]
+    [InlineData("bup", "keep-html", "/latest", "legacy")]
+    [InlineData("tar", "save-remove", ".tar.zst", "new")]
+    public async Task RemovingArchiveThenRestore_BringsBackEveryFileByteForByte(string tool, string mode, string archiveSuffix, string api)
     {
-        var area = SimpleRun($"[archive-disks]\narchive0 {_tmp.Path}/archive\n\n[archive]\nminspace 1\ntool {tool}\n");
+        var area = SimpleRun($"[archive-disks]\narchive0 {_tmp.Path}/archive\n\n[archive]\nminspace 1\ntool {tool}\n\n[db]\napi {api}\n");
         await Megatest(area, "-run", "-target", Target, "-runname", "r1", "-testpatt", "%");
         var runDir = Path.Combine(_tmp.Path, "simpleruns", "SYSTEM_val", "RELEASE_val", "r1");
         var before = Hashes(runDir);
@@ -39,7 +40,7 @@ public sealed class ArchiveTests : IDisposable
             Assert.False(Directory.Exists(Path.Combine(runDir, "test1")), "test1's run directory must be gone");
             Assert.False(Directory.Exists(Path.Combine(runDir, "test2", "desert")), "the items' run directories must be gone");
         }
-        using (var db = new AreaDb(Path.Combine(area, "megatest.db")))
+        using (var db = AreaDb.OfArea(area, api, runFiles: 1))
         {
             var tests = db.Tests("r1");
             Assert.Equal(7, tests.Count);
@@ -62,7 +63,7 @@ public sealed class ArchiveTests : IDisposable
         Assert.Contains("accepted: restore: restored 6 tests in 1 runs", restored.Stdout, StringComparison.Ordinal);
         Assert.Equal(before, Hashes(runDir));
         Assert.True(File.Exists(Path.Combine(_tmp.Path, "simplelinks", "SYSTEM_val", "RELEASE_val", "r1", "test1", "step1.log")), "the link tree leads to the restored files again");
-        using (var db = new AreaDb(Path.Combine(area, "megatest.db")))
+        using (var db = AreaDb.OfArea(area, api, runFiles: 1))
         {
             Assert.All(db.Tests("r1").Values, t => Assert.Equal(("COMPLETED", "PASS"), (t.State, t.Status)));
         }

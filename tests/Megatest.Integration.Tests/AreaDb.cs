@@ -81,5 +81,22 @@ public sealed class AreaDb : IDisposable
         return files.Count;
     }
 
+    /// <summary>
+    /// AREA/megatest.db as a script reads it: with <c>[db] api</c> <paramref name="api"/> <c>new</c> the main database must
+    /// hold no tests and its <paramref name="runFiles"/> run files are attached.
+    /// </summary>
+    public static AreaDb OfArea(string area, string api, int runFiles)
+    {
+        var main = Path.Combine(area, "megatest.db");
+        var db = new AreaDb(main);
+        if (api == "new")
+        {
+            Assert.Equal(0L, db.Query("SELECT count(*) FROM main.tests")[0][0]);
+            Assert.Equal(runFiles, db.AttachRunFiles(main));
+        }
+
+        return db;
+    }
+
     public void Dispose() => _conn.Dispose();
 }

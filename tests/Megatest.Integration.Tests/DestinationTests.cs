@@ -45,6 +45,36 @@ public sealed class DestinationTests : IDisposable
         Assert.Contains("this area takes no new runs: [setup] allow-runs no", refused.Stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("legacy", "new")]
+    [InlineData("new", "legacy")]
+    public async Task Destination_BetweenDbApis_CopiesTestsAndStepsIntoTheOtherLayout(string fromApi, string toApi)
+    {
+        var satellite = Area("satellite", $"[db]\napi {toApi}\n");
+        var area = Area("area", $"[db]\napi {fromApi}\n");
+        await Megatest(satellite, "-run", "-target", "v1", "-runname", "r0", "-testpatt", "%"); // the copy gets the next run id there
+        await Megatest(area, "-run", "-target", "v1", "-runname", "r1", "-testpatt", "%");
+
+        var moved = await Megatest(area, "-destination", satellite, "-target", "v1", "-runname", "r1");
+        Assert.Contains("moved 1 runs to " + satellite, moved.Stdout, StringComparison.Ordinal);
+
+        var listed = await Megatest(satellite, "-list-runs", "r1", "-target", "v1", "-dumpmode", "json");
+        Assert.Contains("\"testname\": \"quick\"", listed.Stdout, StringComparison.Ordinal);
+        using (var there = AreaDb.OfArea(satellite, toApi, runFiles: 2))
+        {
+            Assert.Equal(("COMPLETED", "PASS"), (there.Tests("r1")[("quick", "")].State, there.Tests("r1")[("quick", "")].Status));
+            Assert.Equal(2L, there.Query("SELECT count(*) FROM test_steps s JOIN tests t ON t.id = s.test_id JOIN runs r ON r.id = t.run_id WHERE r.runname = 'r1'")[0][0]);
+            var testId = (long)there.Query("SELECT t.id FROM tests t JOIN runs r ON r.id = t.run_id WHERE r.runname = 'r1'")[0][0]!;
+            Assert.Equal(toApi == "new" ? (2L << 32) + 1 : 2L, testId); // a run file's test ids name their run
+        }
+
+        using (var here = AreaDb.OfArea(area, fromApi, runFiles: 1))
+        {
+            Assert.Equal("MOVED", here.Query("SELECT state FROM runs WHERE runname = 'r1'")[0][0]);
+            Assert.Single(here.Tests("r1")); // the records stay here too
+        }
+    }
+
     [Fact]
     public async Task AutoMigrate_MovesEachFinishedRunByItself()
     {

@@ -62,6 +62,26 @@ public sealed class RecordsTests : IDisposable
         await Megatest(area, "-run", "-target", "v1", "-runname", "r4", "-testpatt", "quick");
     }
 
+    [Theory]
+    [InlineData("-reduce-records")]
+    [InlineData("-restore-records")]
+    public async Task WithDbApiNew_IsRefusedNamingTheConfigLine(string verb)
+    {
+        var area = ScratchArea.Create(Path.Combine(_tmp.Path, "area"), "[db]\napi new\n", ("quick", [("testconfig", "[ezsteps]\nhello echo hello\n")]));
+        var config = Path.Combine(area, "megatest.config");
+        var line = Array.IndexOf(File.ReadAllLines(config), "api new") + 1;
+        await Megatest(area, "-run", "-target", "v1", "-runname", "r1", "-testpatt", "%");
+
+        var refused = await MegatestProcess.RunAsync(area, s_timeout, verb, "-target", "%", "-runname", "%");
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains($"megatest: {verb}: not needed with [db] api new ({config}:{line}): each run's records are already a file of their own (megatest.runs/RUNID.db", refused.Stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(area, "completed-runs.db")), "nothing may be written");
+
+        // -full-db reads the same runs: there is no completed-runs.db beside a database of run files.
+        var full = await Megatest(area, "-list-runs", "%", "-target", "%", "-full-db");
+        Assert.Contains("r1", full.Stdout, StringComparison.Ordinal);
+    }
+
     private static async Task<ProcessResult> Megatest(string area, params string[] args)
     {
         var result = await MegatestProcess.RunAsync(area, s_timeout, args);

@@ -151,4 +151,77 @@ public sealed class PerRunLayoutTests : IDisposable
         Assert.Equal(1, compare.Counts["added"]);
         Assert.Equal(1, compare.Counts["removed"]);
     }
+
+    [Fact]
+    public void RecordArchive_SetsArchivedInTheRunsFile_AndKeepsTheArchiveTablesInTheMainDatabase()
+    {
+        using var db = Open();
+        var (run, test) = AddRun(db, "r1", "a");
+        using (var batch = db.BeginBatch())
+        {
+            var changed = batch.RecordArchive(run, [test.Id], ("disk1", "/arch"), "/arch/block", "a.tar.zst", "ARCHIVED", WriteBatchExtensions.Now);
+            Assert.Equal("ARCHIVED", Assert.Single(changed).State);
+            batch.Commit();
+        }
+
+        var runFile = RunFiles.PathOf(MainPath, run);
+        Assert.Equal(Count(MainPath, "SELECT id FROM archive_blocks"), Count(runFile, $"SELECT archived FROM tests WHERE id = {test.Id}"));
+        Assert.Equal(1, Count(MainPath, $"SELECT count(*) FROM archives WHERE test_id = {test.Id} AND run_id = {run}"));
+        Assert.Equal(0, Count(runFile, "SELECT count(*) FROM archives"));
+        using var queries = MegatestQueries.Open(MainPath);
+        Assert.Equal(("/arch/block", "a.tar.zst"), queries.LatestArchive(test.Id));
+    }
+
+    [Fact]
+    public void ExportAndImport_MoveARunBetweenLayouts_WithItsStepsAndData()
+    {
+        using var legacy = new TestDb();
+        string fromPerRun, fromLegacy;
+        using (var db = Open())
+        {
+            var (run, _) = AddRun(db, "r1", "a", "b");
+            using var queries = MegatestQueries.Open(MainPath);
+            fromPerRun = queries.ExportRuns([run]);
+        }
+
+        var legacyDb = legacy.Open(s_keys);
+        using (var batch = legacyDb.BeginBatch())
+        {
+            var imported = Assert.Single(batch.ImportRuns(fromPerRun, WriteBatchExtensions.Now));
+            Assert.Equal(["a", "b"], batch.Reader.Tests(imported.Id).Select(t => t.TestName).Order(StringComparer.Ordinal));
+            batch.Commit();
+        }
+
+        Assert.Equal(2L, legacy.Scalar("SELECT count(*) FROM test_steps"));
+        Assert.Equal(2L, legacy.Scalar("SELECT count(*) FROM test_data"));
+        using (var queries = legacy.Queries())
+        {
+            fromLegacy = queries.ExportRuns([queries.Runs("%", "r1")[0].Id]).Replace("\"r1\"", "\"r2\"", StringComparison.Ordinal);
+        }
+
+        using (var db = Open())
+        using (var batch = db.BeginBatch())
+        {
+            var imported = Assert.Single(batch.ImportRuns(fromLegacy, WriteBatchExtensions.Now));
+            Assert.Equal(["a", "b"], batch.Reader.Tests(imported.Id).Select(t => t.TestName).Order(StringComparer.Ordinal));
+            Assert.All(batch.Reader.Tests(imported.Id), t => Assert.Equal(imported.Id, RunFiles.RunOfTest(t.Id)));
+            batch.Commit();
+            var runFile = RunFiles.PathOf(MainPath, imported.Id);
+            Assert.Equal(2, Count(runFile, "SELECT count(*) FROM test_steps"));
+            Assert.Equal(2, Count(runFile, "SELECT count(*) FROM test_data"));
+            Assert.Equal(2, Count(MainPath, $"SELECT sum(count) FROM run_stats WHERE run_id = {imported.Id}"));
+        }
+
+        Assert.Equal(0, Count(MainPath, "SELECT count(*) FROM tests"));
+    }
+
+    [Fact]
+    public void MoveRuns_IsRefused_BecauseARunsFileIsItsRecords()
+    {
+        using var db = Open();
+        var (run, _) = AddRun(db, "r1", "a");
+        var ex = Assert.Throws<StorageException>(() => db.MoveRuns([run], toCompleted: true));
+        Assert.Contains("[db] api new", ex.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(MegatestDatabase.CompletedRunsPath(MainPath)), "nothing may be written");
+    }
 }
