@@ -97,9 +97,16 @@ public sealed class SecurityTests : IDisposable
         // The change feed: a subscriber with a valid CURVE handshake but no allowlisted key gets only sealed bodies.
         await SealedFeedAsync(area, keys, stamp);
 
+        // A restarted db writer seals with a new key: the coordinator fetches it again and a followed run still ends.
+        await site.KillDbWriterAsync();
+        await site.RestartDbWriterAsync();
+        var again = await MegatestProcess.RunAsync(area, TimeSpan.FromMinutes(2), "-run", "-target", "v1.0", "-runname", "r4", "-testpatt", "%");
+        Assert.True(again.ExitCode == 0, again.ToString() + site);
+        Assert.Contains("lt/v1.0/r4/", again.Stdout, StringComparison.Ordinal);
+
         // Nothing the refused clients sent did anything.
         using var db = new AreaDb(Path.Combine(area, "megatest.db"));
-        Assert.Equal(["r1"], db.Query("SELECT runname FROM runs ORDER BY runname").Select(r => (string)r[0]!).ToArray());
+        Assert.Equal(["r1", "r4"], db.Query("SELECT runname FROM runs ORDER BY runname").Select(r => (string)r[0]!).ToArray());
         Assert.True(db.Tests("r1").Count > 0);
         Assert.False(Directory.Exists(Path.Combine(area, "runs", "v1.0", "r2")));
         Assert.False(Directory.Exists(Path.Combine(area, "runs", "v1.0", "r3")));
