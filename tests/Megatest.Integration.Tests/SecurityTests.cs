@@ -104,6 +104,12 @@ public sealed class SecurityTests : IDisposable
         Assert.True(again.ExitCode == 0, again.ToString() + site);
         Assert.Contains("lt/v1.0/r4/", again.Stdout, StringComparison.Ordinal);
 
+        // The monitor goes live only when its probe's echo opens on the sealed feed; then it lists the runs.
+        var monitor = await MegatestProcess.RunAsync(area, TimeSpan.FromSeconds(60), "monitor", "--once", "-dumpmode", "json");
+        Assert.True(monitor.ExitCode == 0, monitor.ToString());
+        Assert.Contains("r4", monitor.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("feed:", monitor.Stderr, StringComparison.Ordinal);
+
         // Nothing the refused clients sent did anything.
         using var db = new AreaDb(Path.Combine(area, "megatest.db"));
         Assert.Equal(["r1", "r4"], db.Query("SELECT runname FROM runs ORDER BY runname").Select(r => (string)r[0]!).ToArray());
