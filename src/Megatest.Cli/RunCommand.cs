@@ -67,8 +67,14 @@ public static class RunCommand
                 throw new UsageException("[services] dbwriter-publish is not set in megatest.config: cannot follow the run (use -no-follow)");
             }
 
+            var security = services.ClientSecurity();
+            if (follow && security is not null && services.DbWriter is null)
+            {
+                throw new UsageException("[services] dbwriter is not set in megatest.config: a secured site's change feed is sealed with a key that comes from the db writer, so the run cannot be followed (use -no-follow)");
+            }
+
             errors.WriteLine("Using the coordinator at " + coordinator);
-            var ran = Follow(coordinator, follow ? ServiceEndpoints.Connectable(services.DbWriterPublish!) : null, services.ClientSecurity(), request, output, errors);
+            var ran = Follow(coordinator, follow ? ServiceEndpoints.Connectable(services.DbWriterPublish!) : null, security, request, output, errors, services.DbWriter is null ? null : ServiceEndpoints.Connectable(services.DbWriter));
             if (ran == 0 && follow)
             {
                 LifecycleCommands.AutoMigrate(area, target, runName, errors, logs);
@@ -99,14 +105,15 @@ public static class RunCommand
 
     /// <summary>
     /// Drops the run packet and follows the run to its end; with a null <paramref name="publish"/> returns right after the ack.
-    /// <paramref name="security"/> secures both links (null: plain, as the embedded roles are).
+    /// <paramref name="security"/> secures both links (null: plain, as the embedded roles are); the sealed change feed of a
+    /// secured site needs <paramref name="dbWriter"/> (the db writer's ROUTER), where its key comes from.
     /// </summary>
-    public static int Follow(string coordinator, string? publish, Megatest.Protocol.Transport.Security.TransportSecurity? security, RunRequest request, TextWriter output, TextWriter errors)
+    public static int Follow(string coordinator, string? publish, Megatest.Protocol.Transport.Security.TransportSecurity? security, RunRequest request, TextWriter output, TextWriter errors, string? dbWriter = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(errors);
-        using var follower = publish is null ? null : new ChangeFollower(publish, security);
+        using var follower = publish is null ? null : new ChangeFollower(publish, security, dbWriter);
         using var client = new ControlClient(coordinator, security);
         var (answer, sent, sends) = client.Request(request, AckTimeout, p => p is ControlAck);
         if (answer?.Packet is not ControlAck ack)

@@ -28,6 +28,7 @@ public sealed class DbWriterService : IDisposable
     private MegatestDatabase? _db;
     private RouterSocket? _router;
     private PublisherSocket? _pub;
+    private FeedKey? _feed;
     private NetMQPoller? _poller;
     private Thread? _thread;
     private long _sequenceBase;
@@ -92,7 +93,9 @@ public sealed class DbWriterService : IDisposable
         _pub = Endpoints.Configure(new PublisherSocket());
         Endpoint = Endpoints.Bind(_router, _options.Endpoint, _options.Security);
         PublishEndpoint = Endpoints.Bind(_pub, _options.PublishEndpoint, _options.Security);
-        _gate = new PeerGate(_options.Security, "db writer", _logger);
+        // A new feed key per start: subscribers of an earlier db writer fetch it again when its first body fails to open.
+        _feed = _options.Security is null ? null : FeedKey.Generate();
+        _gate = new PeerGate(_options.Security, "db writer", _logger) { Feed = _feed };
         _gate.Watch(_router);
         _router.ReceiveReady += (_, _) => OnReceiveReady();
         _statsTimer = new NetMQTimer(StatsInterval);
@@ -419,7 +422,7 @@ public sealed class DbWriterService : IDisposable
                 break;
 
             case SubscribeProbe probe:
-                _pub!.SendPacket(_stamp, new ProbeEcho { Token = probe.Token }, routing: Topics.Bytes(Topics.Probe(probe.Token)));
+                Publish(_stamp.Next(PacketCode.ProbeEcho), new ProbeEcho { Token = probe.Token }, Topics.Probe(probe.Token));
                 _router!.SendPacket(_stamp, new Ack { Ok = true }, to.Header.MessageId, to.Routing);
                 break;
 
@@ -473,15 +476,22 @@ public sealed class DbWriterService : IDisposable
         {
             _runNames[run.Id] = (run.Target, run.RunName);
             var header = NextPublished(PacketCode.RunChanged, run.Id);
-            _pub!.SendPacket(header, new RunChanged { RunId = run.Id, Target = run.Target, RunName = run.RunName, State = run.State, Status = run.Status }, Topics.Bytes(Topics.Run(run.Id)));
+            Publish(header, new RunChanged { RunId = run.Id, Target = run.Target, RunName = run.RunName, State = run.State, Status = run.Status }, Topics.Run(run.Id));
         }
 
         foreach (var row in outcome.Tests)
         {
             var (target, runName) = RunName(row.RunId);
             var header = NextPublished(PacketCode.TestChanged, row.RunId);
-            _pub!.SendPacket(header, new TestChanged { Row = ToInfo(row), Target = target, RunName = runName }, Topics.Bytes(Topics.Test(row.RunId, row.TestName)));
+            Publish(header, new TestChanged { Row = ToInfo(row), Target = target, RunName = runName }, Topics.Test(row.RunId, row.TestName));
         }
+    }
+
+    // Secured, the body is sealed with the feed key that only authenticated clients get; plain, it goes as it is.
+    private void Publish(PacketHeader header, IPacket packet, string topic)
+    {
+        var body = PacketCodec.EncodeBody(packet);
+        _pub!.SendEncoded(header, _feed is null ? body : _feed.Seal(body), Topics.Bytes(topic));
     }
 
     private (string Target, string RunName) RunName(long runId)

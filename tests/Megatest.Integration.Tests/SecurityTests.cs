@@ -52,6 +52,8 @@ public sealed class SecurityTests : IDisposable
         Assert.Contains("coordinator authenticated a peer as alice", site.Coordinator.Stderr, StringComparison.Ordinal);
         Assert.Contains("db writer authenticated a peer as server", site.DbWriter.Stderr, StringComparison.Ordinal);
         Assert.Contains("db writer authenticated a peer as alice", site.DbWriter.Stderr, StringComparison.Ordinal);
+        // The client followed the run on the sealed change feed with the key its db writer link was given.
+        Assert.Contains("lt/v1.0/r1/", run.Stdout, StringComparison.Ordinal);
 
         // An unknown key: refused with a clear message, logged, nothing run.
         var env = new Dictionary<string, string> { ["MEGATEST_KEY"] = "mallory" };
@@ -93,13 +95,52 @@ public sealed class SecurityTests : IDisposable
             Assert.DoesNotContain("StatusQuery", Encoding.ASCII.GetString(wire), StringComparison.Ordinal);
         }
 
+        // The change feed: a subscriber with a valid CURVE handshake but no allowlisted key gets only sealed bodies.
+        await SealedFeedAsync(area, keys, stamp);
+
+        // A restarted db writer seals with a new key: the coordinator fetches it again and a followed run still ends.
+        await site.KillDbWriterAsync();
+        await site.RestartDbWriterAsync();
+        var again = await MegatestProcess.RunAsync(area, TimeSpan.FromMinutes(2), "-run", "-target", "v1.0", "-runname", "r4", "-testpatt", "%");
+        Assert.True(again.ExitCode == 0, again.ToString() + site);
+        Assert.Contains("lt/v1.0/r4/", again.Stdout, StringComparison.Ordinal);
+
+        // The monitor goes live only when its probe's echo opens on the sealed feed; then it lists the runs.
+        var monitor = await MegatestProcess.RunAsync(area, TimeSpan.FromSeconds(60), "monitor", "--once", "-dumpmode", "json");
+        Assert.True(monitor.ExitCode == 0, monitor.ToString());
+        Assert.Contains("r4", monitor.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("feed:", monitor.Stderr, StringComparison.Ordinal);
+
         // Nothing the refused clients sent did anything.
         using var db = new AreaDb(Path.Combine(area, "megatest.db"));
-        Assert.Equal(["r1"], db.Query("SELECT runname FROM runs ORDER BY runname").Select(r => (string)r[0]!).ToArray());
+        Assert.Equal(["r1", "r4"], db.Query("SELECT runname FROM runs ORDER BY runname").Select(r => (string)r[0]!).ToArray());
         Assert.True(db.Tests("r1").Count > 0);
         Assert.False(Directory.Exists(Path.Combine(area, "runs", "v1.0", "r2")));
         Assert.False(Directory.Exists(Path.Combine(area, "runs", "v1.0", "r3")));
         Assert.Contains(store.Load("mallory", needSecret: false).PublicKey, site.Coordinator.Stderr, StringComparison.Ordinal);
+    }
+
+    private static async Task SealedFeedAsync(string area, string keys, PacketStamp stamp)
+    {
+        var publish = System.Text.RegularExpressions.Regex.Match(File.ReadAllText(Path.Combine(area, "megatest.config")), @"dbwriter-publish (\S+)").Groups[1].Value;
+        var dbwriter = System.Text.RegularExpressions.Regex.Match(File.ReadAllText(Path.Combine(area, "megatest.config")), @"dbwriter (tcp\S+)").Groups[1].Value;
+        using var eavesdropper = Endpoints.Configure(new SubscriberSocket());
+        TransportSecurity.Load(keys, "mallory", "server").Client(eavesdropper);
+        eavesdropper.Connect(publish);
+        eavesdropper.SubscribeToAnyTopic();
+        using var alice = Endpoints.Configure(new DealerSocket());
+        Endpoints.Connect(alice, dbwriter, TransportSecurity.Load(keys, "alice", "server"));
+        NetMQMessage? msg = null;
+        await Wait.UntilAsync(() =>
+        {
+            alice.SendPacket(stamp, new SubscribeProbe { Token = "EAVESDROP-TOKEN" });
+            return eavesdropper.TryReceiveMultipartMessage(TimeSpan.FromMilliseconds(100), ref msg);
+        }, s_timeout, "a published change reaching the eavesdropper");
+        var body = msg!.Last.ToByteArray();
+        Assert.Equal(FeedKey.Marker, body[0]);
+        Assert.DoesNotContain("EAVESDROP-TOKEN", Encoding.Latin1.GetString(body), StringComparison.Ordinal);
+        Assert.False(PacketSocketExtensions.TryDecode(msg, true, out _, out var error));
+        Assert.Contains("sealed with the feed key", error!.Reason, StringComparison.Ordinal);
     }
 
     [Fact]

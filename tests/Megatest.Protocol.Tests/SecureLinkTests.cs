@@ -233,6 +233,134 @@ public sealed class SecureLinkTests : IDisposable
         Assert.StartsWith(path + ":3:", ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void SealedFeed_IsReadBySubscriberWhoseLinkAuthenticated_AndTheReplyCarriesTheKey()
+    {
+        var feed = FeedKey.Generate();
+        using var feedGate = new PeerGate(_serverSecurity, "feed server", _log) { Feed = feed };
+        using var pub = Endpoints.Configure(new PublisherSocket());
+        var pubEndpoint = Endpoints.Bind(pub, "tcp://127.0.0.1:0", _serverSecurity);
+        var security = new TransportSecurity(_alice, _server, AllowList.Empty);
+        var sub = Subscriber(pubEndpoint, security);
+        var link = Dealer(_alice);
+
+        AnswerHello(feedGate);
+        var deadline = DateTime.UtcNow + s_timeout;
+        while (!SecureLink.HasFeedKey(_server.PublicKey) && DateTime.UtcNow < deadline)
+        {
+            link.TryReceivePacket(false, TimeSpan.FromMilliseconds(100), out _, out _);
+        }
+
+        Assert.True(SecureLink.HasFeedKey(_server.PublicKey), "the accepted AuthReply did not bring the feed key");
+        var echo = ReceiveWhilePublishing(pub, feed, sub, out var error);
+        Assert.True(echo is not null, "no readable change arrived: " + error);
+        Assert.Equal("feed-token", Assert.IsType<ProbeEcho>(echo.Packet).Token);
+        Assert.Equal("probe/feed-token", Encoding.UTF8.GetString(echo.Routing!));
+    }
+
+    [Fact]
+    public void SealedFeed_GivesACurveSubscriberWithoutAnAllowlistedKey_NothingReadable()
+    {
+        var feed = FeedKey.Generate();
+        using var feedGate = new PeerGate(_serverSecurity, "feed server", _log) { Feed = feed };
+        using var pub = Endpoints.Configure(new PublisherSocket());
+        var pubEndpoint = Endpoints.Bind(pub, "tcp://127.0.0.1:0", _serverSecurity);
+        var security = new TransportSecurity(_mallory, _server, AllowList.Empty);
+
+        // Its CURVE handshake is valid (it knows the server's public key), but its hello is refused: no feed key.
+        var link = Dealer(_mallory);
+        AnswerHello(feedGate);
+        var deadline = DateTime.UtcNow + s_timeout;
+        while (SecureLink.Refusal(link) is null && DateTime.UtcNow < deadline)
+        {
+            link.TryReceivePacket(false, TimeSpan.FromMilliseconds(100), out _, out _);
+        }
+
+        Assert.Equal(AuthOutcome.UnknownKey, SecureLink.Refusal(link)!.Outcome);
+        Assert.False(SecureLink.HasFeedKey(_server.PublicKey));
+
+        // What crosses the wire is ciphertext: the token is not in it and the plain decoder refuses it clearly.
+        var raw = Endpoints.Configure(new SubscriberSocket());
+        _clients.Add(raw);
+        security.Client(raw);
+        raw.Connect(pubEndpoint);
+        raw.SubscribeToAnyTopic();
+        NetMQMessage? msg = null;
+        deadline = DateTime.UtcNow + s_timeout;
+        while (DateTime.UtcNow < deadline && !raw.TryReceiveMultipartMessage(TimeSpan.FromMilliseconds(50), ref msg))
+        {
+            PublishSealedEcho(pub, feed);
+        }
+
+        Assert.NotNull(msg);
+        var body = msg.Last.ToByteArray();
+        Assert.Equal(FeedKey.Marker, body[0]);
+        Assert.DoesNotContain("feed-token", Encoding.Latin1.GetString(body), StringComparison.Ordinal);
+        Assert.False(PacketSocketExtensions.TryDecode(msg, true, out _, out var plainError));
+        Assert.Contains("sealed with the feed key", plainError!.Reason, StringComparison.Ordinal);
+
+        // The secured subscriber's own decoder refuses it too, saying why, and nothing readable comes out.
+        var sub = Subscriber(pubEndpoint, security);
+        var echo = ReceiveWhilePublishing(pub, feed, sub, out var error);
+        Assert.Null(echo);
+        Assert.NotNull(error);
+        Assert.Equal("feed", error.Field);
+        Assert.Contains("feed key", error.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FeedKey_OpensOnlyWhatItSealed()
+    {
+        var key = FeedKey.Generate();
+        var body = PacketCodec.EncodeBody(new ProbeEcho { Token = "x" });
+
+        var sealedBody = key.Seal(body);
+
+        Assert.True(key.TryOpen(sealedBody, out var opened));
+        Assert.Equal(body, opened);
+        Assert.False(FeedKey.Generate().TryOpen(sealedBody, out _));
+        Assert.False(key.TryOpen(body, out _));
+        Assert.NotEqual(sealedBody, key.Seal(body));
+        Assert.Equal(key.Text, FeedKey.Parse(key.Text)!.Text);
+        Assert.Null(FeedKey.Parse("c2hvcnQ="));
+    }
+
+    private SubscriberSocket Subscriber(string pubEndpoint, TransportSecurity security)
+    {
+        var sub = Endpoints.Configure(new SubscriberSocket());
+        _clients.Add(sub);
+        Endpoints.Connect(sub, pubEndpoint, security);
+        sub.SubscribeToAnyTopic();
+        return sub;
+    }
+
+    private void AnswerHello(PeerGate gate)
+    {
+        NetMQMessage? msg = null;
+        Assert.True(_router.TryReceiveMultipartMessage(s_timeout, ref msg), "no hello arrived");
+        Assert.False(gate.Admit(_router, msg!), "the hello was admitted as a packet");
+    }
+
+    private static void PublishSealedEcho(PublisherSocket pub, FeedKey feed) =>
+        pub.SendEncoded(new PacketStamp("feed@test").Next(PacketCode.ProbeEcho), feed.Seal(PacketCodec.EncodeBody(new ProbeEcho { Token = "feed-token" })), Topics.Bytes(Topics.Probe("feed-token")));
+
+    // A subscription takes effect some time after connecting: publish until something (readable or refused) arrives.
+    private static ReceivedPacket? ReceiveWhilePublishing(PublisherSocket pub, FeedKey feed, SubscriberSocket sub, out DecodeError? error)
+    {
+        var deadline = DateTime.UtcNow + s_timeout;
+        error = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            PublishSealedEcho(pub, feed);
+            if (sub.TryReceivePacket(true, TimeSpan.FromMilliseconds(50), out var received, out error) || error is not null)
+            {
+                return received;
+            }
+        }
+
+        return null;
+    }
+
     private DealerSocket Dealer(CurveKeyPair key)
     {
         var client = Endpoints.Configure(new DealerSocket());

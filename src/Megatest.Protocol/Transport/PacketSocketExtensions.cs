@@ -15,6 +15,11 @@ public static class PacketSocketExtensions
     {
         ArgumentNullException.ThrowIfNull(socket);
         ArgumentNullException.ThrowIfNull(body);
+        if (socket is NetMQSocket netMq)
+        {
+            SecureLink.SayHelloIfWanted(netMq);
+        }
+
         var msg = new NetMQMessage(3);
         if (routing is not null)
         {
@@ -44,12 +49,24 @@ public static class PacketSocketExtensions
     {
         ArgumentNullException.ThrowIfNull(socket);
         var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        var netMq = socket as NetMQSocket;
         while (true)
         {
             received = null;
             error = null;
+            if (netMq is not null)
+            {
+                SecureLink.SayHelloIfWanted(netMq);
+            }
+
             NetMQMessage? msg = null;
             if (!socket.TryReceiveMultipartMessage(timeout, ref msg) || msg is null)
+            {
+                return false;
+            }
+
+            // A secured db writer's change feed arrives sealed (see FeedKey).
+            if (netMq is not null && !SecureLink.OpenFeed(netMq, msg, out error))
             {
                 return false;
             }
@@ -60,7 +77,7 @@ public static class PacketSocketExtensions
             }
 
             // A secured link's AuthReply is for the link, not for the caller (see SecureLink).
-            if (hasRouting || socket is not NetMQSocket netMq || !SecureLink.Consume(netMq, received!))
+            if (hasRouting || netMq is null || !SecureLink.Consume(netMq, received!))
             {
                 return true;
             }
@@ -82,6 +99,12 @@ public static class PacketSocketExtensions
         }
 
         var offset = hasRouting ? 1 : 0;
+        if (FeedKey.IsSealed(Content(msg[offset + 1]).Span))
+        {
+            error = new DecodeError("body", "sealed with the feed key of a secured db writer's change feed; only a client that authenticated to that db writer holds the key");
+            return false;
+        }
+
         if (!PacketCodec.TryDecode(Content(msg[offset]), Content(msg[offset + 1]), out var header, out var packet, out error))
         {
             return false;

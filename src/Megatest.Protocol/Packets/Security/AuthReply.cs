@@ -26,4 +26,8 @@ public sealed record AuthReply : IPacket
     /// <summary>The allowlist name of the key when accepted, else "".</summary>
     [Key(3)]
     public string KeyName { get; set; } = "";
+
+    /// <summary>From the db writer when accepted: the 32-byte key (base64) that opens its sealed change feed (section 9, "The PUB feed"); "" otherwise.</summary>
+    [Key(4)]
+    public string FeedKey { get; set; } = "";
 }

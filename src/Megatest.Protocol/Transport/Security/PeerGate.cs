@@ -39,6 +39,9 @@ public sealed class PeerGate : IDisposable
         _stamp = new PacketStamp(role + "@" + Environment.MachineName);
     }
 
+    /// <summary>The db writer's feed key, handed to every peer it accepts (AuthReply.FeedKey); null for a server without a feed.</summary>
+    public FeedKey? Feed { get; init; }
+
     /// <summary>With security, logs the TCP connections of <paramref name="socket"/> (call after it is bound).</summary>
     public void Watch(NetMQSocket socket)
     {
@@ -157,6 +160,7 @@ public sealed class PeerGate : IDisposable
             }
 
             _peers[key] = new Peer(reply.KeyName) { LastSeen = Environment.TickCount64 };
+            reply.FeedKey = Feed?.Text ?? "";
             _logger.LogInformation("{Role} authenticated a peer as {Name} ({Sender})", _role, reply.KeyName, header.SenderId);
         }
         else
