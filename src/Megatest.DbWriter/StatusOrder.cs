@@ -1,4 +1,5 @@
 using Megatest.Protocol;
+using Megatest.Protocol.Transport;
 
 namespace Megatest.DbWriter;
 
@@ -7,15 +8,16 @@ namespace Megatest.DbWriter;
 /// died (it was in the dead writer's socket, never read) reaches the next db writer only when its sender sends it
 /// again, after the sender's later packets of the same test were applied: applied as it is, its old state and
 /// status would overwrite the newer ones (a test that had ended COMPLETED would stay RUNNING). Every sender numbers
-/// its packets (<see cref="PacketHeader.Sequence"/>), so the writer remembers per test and sender the highest number
-/// it applied, and a late status change keeps only the fields that are set once and never go
+/// its packets (<see cref="PacketHeader.Sequence"/>), so the writer remembers per test and sender (the stamp that made
+/// the message id: a sender that started again counts from 1 under a new one) the highest number it applied, and a
+/// late status change keeps only the fields that are set once and never go
 /// back (host, uname, run dir, short dir, attempt number).
 /// </summary>
 internal sealed class StatusOrder
 {
     // Resends come within seconds; ten minutes of memory per test is plenty and bounds the map on long-lived writers.
     private static readonly long s_forgetAfterMs = (long)TimeSpan.FromMinutes(10).TotalMilliseconds;
-    private readonly Dictionary<(long TestId, string Sender), Latest> _latest = [];
+    private readonly Dictionary<(long TestId, Guid Origin), Latest> _latest = [];
     private long _lastPrune = Environment.TickCount64;
 
     /// <summary>
@@ -25,7 +27,7 @@ internal sealed class StatusOrder
     public StatusChange InOrder(PacketHeader header, StatusChange change)
     {
         var now = Environment.TickCount64;
-        var key = (change.TestId, header.SenderId);
+        var key = (change.TestId, PacketStamp.Origin(header.MessageId));
         if (_latest.TryGetValue(key, out var latest) && header.Sequence < latest.Sequence)
         {
             return new StatusChange

@@ -90,10 +90,10 @@ public sealed class DbWriterServiceTests : IDisposable
         Assert.Equal(("h1", "/runs/a"), (row.Host, row.RunDir));
         Assert.Equal(0, _service.Duplicates);
 
-        // Another sender's status (a coordinator ending the test) is ordered on its own.
-        var coordinator = new PacketStamp("coordinator-test");
+        // The same sender name started again counts from 1: its status (a restarted coordinator ending the test) applies.
+        var restarted = new PacketStamp("test-client");
         var dead = new StatusChange { TestId = id, State = "INCOMPLETE", Status = "DEAD" };
-        Assert.True(((Ack)Exchange(coordinator.Next(dead.Code), dead)).Ok);
+        Assert.True(((Ack)Exchange(restarted.Next(dead.Code), dead)).Ok);
         Assert.Equal(("INCOMPLETE", "DEAD"), (db.GetTest(id)!.State, db.GetTest(id)!.Status));
     }
 
