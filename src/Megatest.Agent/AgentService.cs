@@ -202,9 +202,10 @@ public sealed class AgentService : IDisposable, IStatusSink
             }
         }
 
-        foreach (var p in _pending.Values.Where(p => now - p.SentAt > _options.ResendAfter.TotalMilliseconds).ToList())
+        foreach (var p in _pending.Values.Where(p => now - p.SentAt > _options.ResendAfter.TotalMilliseconds).OrderBy(p => p.Header.Sequence).ToList())
         {
-            // Same message id: the db writer treats a repeat as the same packet.
+            // Same message id: the db writer treats a repeat as the same packet. In the order they were first sent, so the
+            // db writer sees a test's lost packets in their order (it keeps a late status change from undoing a newer one).
             _pending[p.Header.MessageId] = p with { SentAt = now };
             _db!.SendPacket(p.Header, p.Packet);
         }

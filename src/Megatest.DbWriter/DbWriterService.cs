@@ -35,6 +35,7 @@ public sealed class DbWriterService : IDisposable
     private long _applied;
     private long _duplicates;
     private readonly HashSet<long> _statsDirty = [];
+    private readonly StatusOrder _order = new();
     private readonly CancellationTokenSource _stopRequested = new();
     private NetMQTimer? _statsTimer;
     private PeerGate _gate = new(null, "db writer");
@@ -311,8 +312,9 @@ public sealed class DbWriterService : IDisposable
                 break;
             }
 
-            case StatusChange s:
+            case StatusChange sent:
             {
+                var s = _order.InOrder(p.Header, sent);
                 var changed = tx.UpdateTest(s.TestId, new TestUpdate
                 {
                     State = s.State,

@@ -73,6 +73,31 @@ public sealed class DbWriterServiceTests : IDisposable
     }
 
     [Fact]
+    public void StatusPacketFirstSeenAfterANewerOne_DoesNotUndoTheNewerStateButKeepsItsSetOnceFields()
+    {
+        var id = RegisterOneTest();
+        // The step-end status was lost with a db writer that died; the test's end reached the next writer first.
+        var lost = new StatusChange { TestId = id, State = "RUNNING", Status = "PASS", Host = "h1", RunDir = "/runs/a" };
+        var lostHeader = _stamp.Next(lost.Code);
+        Assert.True(((Ack)Exchange(new StatusChange { TestId = id, State = "COMPLETED", Status = "PASS", Comment = "done" })).Ok);
+
+        // The agent sends the lost packet again (same message id, first time here): applied, but not its state.
+        Assert.True(((Ack)Exchange(lostHeader, lost)).Ok);
+
+        using var db = MegatestQueries.Open(Path.Combine(_tmp.Path, "megatest.db"));
+        var row = db.GetTest(id)!;
+        Assert.Equal(("COMPLETED", "PASS", "done"), (row.State, row.Status, row.Comment));
+        Assert.Equal(("h1", "/runs/a"), (row.Host, row.RunDir));
+        Assert.Equal(0, _service.Duplicates);
+
+        // The same sender name started again counts from 1: its status (a restarted coordinator ending the test) applies.
+        var restarted = new PacketStamp("test-client");
+        var dead = new StatusChange { TestId = id, State = "INCOMPLETE", Status = "DEAD" };
+        Assert.True(((Ack)Exchange(restarted.Next(dead.Code), dead)).Ok);
+        Assert.Equal(("INCOMPLETE", "DEAD"), (db.GetTest(id)!.State, db.GetTest(id)!.Status));
+    }
+
+    [Fact]
     public void StatusForAnUnknownTest_IsRefusedWithAReason()
     {
         var ack = (Ack)Exchange(new StatusChange { TestId = 4242, State = "RUNNING" });

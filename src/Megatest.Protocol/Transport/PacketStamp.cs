@@ -25,6 +25,18 @@ public sealed class PacketStamp
         return new(ProtocolVersion.Current, code, MessageId(sequence), correlationId, SenderId, sequence, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
     }
 
+    /// <summary>
+    /// The stamp that made <paramref name="messageId"/>: its random id without the sequence number (two stamps of one
+    /// sender name, such as a process that started again and counts from 1, have different origins).
+    /// </summary>
+    public static Guid Origin(Guid messageId)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        messageId.TryWriteBytes(bytes);
+        bytes[10..].Clear();
+        return new Guid(bytes);
+    }
+
     // Message ids are this stamp's random id with the sequence number mixed into its last six bytes: unique per
     // packet like a fresh Guid (the version and variant bits are untouched), without a random-number system call
     // per packet, and one sender's ids share a prefix, so they land close together in the applied_packets index.
