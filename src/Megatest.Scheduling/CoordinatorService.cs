@@ -709,8 +709,7 @@ public sealed partial class CoordinatorService : IDisposable
         }
 
         // [setup] reruns N: a test the system failed (INCOMPLETE, STUCK, DEAD) runs again, up to N more times.
-        var systemFailure = row.State is States.Incomplete or States.Stuck || row.Status is Statuses.Dead or Statuses.StuckDead;
-        if (systemFailure && row.Settled && !plan.InFlight.Contains(row.Id) && plan.Attempts.GetValueOrDefault(row.Id) > 0
+        if (row.IsSystemFailure && row.Settled && !plan.InFlight.Contains(row.Id) && plan.Attempts.GetValueOrDefault(row.Id) > 0
             && plan.Attempts[row.Id] <= MaxReruns(plan))
         {
             _logger.LogInformation("{Test}/{Item} ended {State}/{Status}: attempt {Attempt} follows", row.TestName, row.ItemPath, row.State, row.Status, plan.Attempts[row.Id] + 1);
@@ -750,7 +749,9 @@ public sealed partial class CoordinatorService : IDisposable
             var snap = (Snapshot)reply;
             foreach (var row in snap.Rows)
             {
-                plan.Apply(row);
+                // As for a change on the stream: a row the system failed must be seen for [setup] reruns before its
+                // waiters take it as failed (a gap in the stream brings such rows here instead).
+                AfterChange(plan, plan.Apply(row));
             }
 
             plan.Sequence = Math.Max(plan.Sequence, snap.Sequence);

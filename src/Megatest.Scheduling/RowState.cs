@@ -3,6 +3,10 @@ namespace Megatest.Scheduling;
 /// <summary>What the coordinator knows of one committed test row.</summary>
 public sealed class RowState
 {
+    /// <summary>True when the system failed the test (INCOMPLETE, STUCK, DEAD): what [setup] reruns runs again.</summary>
+    public bool IsSystemFailure =>
+        State is Megatest.Core.States.Incomplete or Megatest.Core.States.Stuck || Status is Megatest.Core.Statuses.Dead or Megatest.Core.Statuses.StuckDead;
+
     /// <summary>tests.id.</summary>
     public required long Id { get; init; }
 

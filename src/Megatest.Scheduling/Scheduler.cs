@@ -294,5 +294,7 @@ public static class Scheduler
     }
 
     private static RowStateStatus? Lookup(RunPlan plan, string test, string item) =>
-        plan.Row(test, item) is { } r ? new RowStateStatus(r.State, r.Status) : null;
+        plan.Row(test, item) is not { } r ? null
+        : !r.Settled && r.IsSystemFailure ? new RowStateStatus(States.NotStarted, Statuses.NA) // [setup] reruns runs it again: wait for it
+        : new RowStateStatus(r.State, r.Status);
 }
