@@ -28,7 +28,7 @@ public static class OursStream
         var stampLat = new double[total];
         var view = new Dictionary<long, (long Seq, string Comment)>();
         var expected = new string[rows];
-        long received = 0, gaps = 0, last = 0, lastArrival = 0;
+        long received = 0, gaps = 0, last = 0, lastArrival = 0, seqBase = -1;
         var ready = new ManualResetEventSlim();
         var toMicros = 1_000_000.0 / Stopwatch.Frequency;
         var stamp = new PacketStamp("bench-monitor");
@@ -56,7 +56,7 @@ public static class OursStream
 
             void Finish()
             {
-                if (ready.IsSet && last >= total && !snapshotPending)
+                if (ready.IsSet && seqBase >= 0 && last - seqBase >= total && !snapshotPending)
                 {
                     poller.Stop();
                 }
@@ -66,7 +66,7 @@ public static class OursStream
             watch.Elapsed += (_, _) =>
             {
                 var quiet = Environment.TickCount64 - lastProgress;
-                if (ready.IsSet && last < total && quiet > 2000)
+                if (ready.IsSet && (seqBase < 0 || last - seqBase < total) && quiet > 2000)
                 {
                     Resync(); // the tail of the stream may be lost: ask rather than wait forever
                     lastProgress = Environment.TickCount64;
@@ -96,6 +96,14 @@ public static class OursStream
                                 lat[received] = (now - sentAt) * toMicros;
                                 stampLat[received] = (DateTime.UtcNow - DateTime.UnixEpoch).Ticks / 10.0 - p.Header.SentAtUnixMs * 1000.0;
                                 received++;
+                            }
+
+                            if (seqBase < 0)
+                            {
+                                // Sequences start above what earlier db writers of the database published (an epoch):
+                                // the first change sets the base; the final check below still catches a lost first row.
+                                seqBase = seq - 1;
+                                last = Math.Max(last, seqBase);
                             }
 
                             if (seq > last + 1)
