@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 using Megatest.Protocol;
 using Megatest.Protocol.Transport;
 using Microsoft.Extensions.Logging;
@@ -36,6 +37,8 @@ public sealed class AgentService : IDisposable, IStatusSink
     private long _lastBusy = Environment.TickCount64;
     private int _started;
     private readonly CancellationTokenSource _retired = new();
+    private readonly ManualResetEventSlim _stopping = new();
+    private readonly List<PosixSignalRegistration> _signals = [];
 
     /// <summary>Creates the agent; nothing connects until <see cref="Start"/>.</summary>
     public AgentService(AgentOptions options, ILogger? logger = null)
@@ -59,6 +62,13 @@ public sealed class AgentService : IDisposable, IStatusSink
     /// <summary>Connects, binds the in-test endpoint, registers and starts the poller thread.</summary>
     public void Start()
     {
+        // A Slurm scancel or a terminal's Ctrl-C signals the agent and its tests together; a test step that dies of it
+        // must not be taken for the test's result (see TestExecution.StoppedWithAgent).
+        foreach (var signal in new[] { PosixSignal.SIGTERM, PosixSignal.SIGINT })
+        {
+            _signals.Add(PosixSignalRegistration.Create(signal, _ => _stopping.Set()));
+        }
+
         _coordinator = Endpoints.Configure(new DealerSocket());
         _coordinator.Options.Identity = System.Text.Encoding.UTF8.GetBytes("agent:" + _options.AgentId);
         Endpoints.Connect(_coordinator, _options.CoordinatorEndpoint, _options.Security);
@@ -98,9 +108,10 @@ public sealed class AgentService : IDisposable, IStatusSink
             return;
         }
 
+        _stopping.Set();
         foreach (var exec in _running.Values)
         {
-            exec.Kill("agent stopping");
+            exec.Kill(TestExecution.AgentStoppingReason);
         }
 
         if (_poller.IsRunning)
@@ -123,6 +134,12 @@ public sealed class AgentService : IDisposable, IStatusSink
         _work.Dispose();
         _journal?.Dispose();
         _retired.Dispose();
+        foreach (var registration in _signals)
+        {
+            registration.Dispose();
+        }
+
+        _signals.Clear();
         _poller = null;
     }
 
@@ -299,7 +316,7 @@ public sealed class AgentService : IDisposable, IStatusSink
             return;
         }
 
-        var exec = new TestExecution(launch, this, _areas, _options.MegatestExecutable, InTestEndpoint, _logger);
+        var exec = new TestExecution(launch, this, _areas, _options.MegatestExecutable, InTestEndpoint, _logger, _stopping);
         if (!_running.TryAdd(launch.TestId, exec))
         {
             return; // already running here: a repeated launch
@@ -326,6 +343,12 @@ public sealed class AgentService : IDisposable, IStatusSink
             }
 
             _running.TryRemove(launch.TestId, out _);
+            if (exec.StoppedWithAgent)
+            {
+                // Not the test's result: the coordinator sees this agent go (AgentBye, or its silence) and runs it again.
+                return;
+            }
+
             _work.Enqueue(() =>
             {
                 _coordinator!.SendPacket(_stamp, ended);

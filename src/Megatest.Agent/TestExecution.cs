@@ -23,6 +23,7 @@ public sealed partial class TestExecution
     private readonly string _megatest;
     private readonly string _inTestEndpoint;
     private readonly ILogger _logger;
+    private readonly ManualResetEventSlim? _agentStopping;
     private readonly List<Task<Ack>> _sent = [];
     private readonly Lock _lock = new();
     private Process? _current;
@@ -36,15 +37,41 @@ public sealed partial class TestExecution
     private string _state = States.Launched;
     private string _status = Statuses.NA;
 
+    /// <summary>The kill reason of a test cut short because its agent is stopping.</summary>
+    public const string AgentStoppingReason = "agent stopping";
+
+    /// <summary>
+    /// How long a step killed by a signal the agent did not send waits to learn whether the agent is being stopped
+    /// too: <c>scancel</c> and a terminal's Ctrl-C signal the agent and its tests at the same moment.
+    /// </summary>
+    private static readonly TimeSpan s_signalGrace = TimeSpan.FromSeconds(2);
+
     /// <summary>Prepares the execution of <paramref name="launch"/>.</summary>
-    public TestExecution(LaunchTest launch, IStatusSink sink, AreaCache areas, string megatestExecutable, string inTestEndpoint, ILogger logger)
+    /// <param name="agentStopping">Set once the agent hosting this test is stopping (see <see cref="StoppedWithAgent"/>).</param>
+    public TestExecution(LaunchTest launch, IStatusSink sink, AreaCache areas, string megatestExecutable, string inTestEndpoint, ILogger logger, ManualResetEventSlim? agentStopping = null)
     {
+        _agentStopping = agentStopping;
         _launch = launch;
         _sink = sink;
         _areas = areas;
         _megatest = megatestExecutable;
         _inTestEndpoint = inTestEndpoint;
         _logger = logger;
+    }
+
+    /// <summary>
+    /// True when the test was cut short because its agent is stopping. Its end is then not the test's result: the agent
+    /// leaves it to the coordinator, which sees the agent go and runs the test again per <c>[setup] reruns</c>.
+    /// </summary>
+    public bool StoppedWithAgent
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _killReason == AgentStoppingReason;
+            }
+        }
     }
 
     /// <summary>True when <paramref name="testId"/> is this execution's test (or, for an item, its toplevel: -set-toplog).</summary>
@@ -343,8 +370,17 @@ public sealed partial class TestExecution
                 _current = null;
             }
 
-            _logger.LogDebug("{Test}/{Item} {Step} exited {Code}", _launch.TestName, _launch.ItemPath, step ?? "runscript", p.ExitCode);
-            return p.ExitCode;
+            var code = p.ExitCode;
+            _logger.LogDebug("{Test}/{Item} {Step} exited {Code}", _launch.TestName, _launch.ItemPath, step ?? "runscript", code);
+            if (KilledBySignal(code) && _killReason is null && _agentStopping is not null && _agentStopping.Wait(s_signalGrace))
+            {
+                lock (_lock)
+                {
+                    _killReason ??= AgentStoppingReason;
+                }
+            }
+
+            return code;
         }
     }
 
@@ -567,6 +603,9 @@ public sealed partial class TestExecution
 
         Task.WaitAll(all);
     }
+
+    /// <summary>Bash reports a command that a signal ended as 128 plus the signal number; so does .NET for bash itself.</summary>
+    private static bool KilledBySignal(int code) => code is > 128 and <= 128 + 64;
 
     private TestEnded Ended(string state, string status, int code) =>
         new() { RunId = _launch.RunId, TestId = _launch.TestId, State = state, Status = status, ExitCode = code };

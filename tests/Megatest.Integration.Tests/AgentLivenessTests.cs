@@ -53,4 +53,92 @@ public sealed class AgentLivenessTests : IDisposable
         Assert.Equal(("INCOMPLETE", "DEAD"), (row.State, row.Status));
         Assert.Contains("agent doomed", row.Comment, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task AgentSignalledTogetherWithItsTests_TheirDeathIsNoResult_AndTheyRunAgainElsewhere()
+    {
+        // As `scancel` does to an agent job: SIGTERM to the agent and to every process of its tests at once. The steps
+        // die of the signal (exit 143) and may be seen before the agent's own SIGTERM; that is no FAIL but a system failure.
+        var tests = Enumerable.Range(1, 3).Select(i => ($"t{i}", new[] { ("testconfig", "[ezsteps]\nnap sleep 5\n") })).ToArray();
+        var area = ScratchArea.Create(Path.Combine(_tmp.Path, "area"), "[setup]\nreruns 2\n", tests);
+        using var site = await DaemonSite.StartAsync(area);
+        var victim = await site.AddAgentAsync("victim", slots: 3);
+        using var run = DaemonProcess.StartMegatest("run", area, null, "-run", "-target", "k1", "-runname", "sig", "-testpatt", "%");
+        var dbPath = Path.Combine(area, "megatest.db");
+        List<int> steps = [];
+        await Wait.UntilAsync(() =>
+        {
+            steps = [.. Descendants(victim.Pid).Where(pid => Command(pid) == "sleep")];
+            return steps.Count == 3;
+        }, s_timeout, "the three steps to run in the victim agent\n" + site);
+
+        // The tests' processes first, the agent as soon as they are gone: Slurm signals a job's processes in no set
+        // order, and a step's end seen before the agent's own SIGTERM is the case that once made a FAIL.
+        var tree = Descendants(victim.Pid).ToList();
+        await Signal(tree);
+        await Wait.UntilAsync(() => !steps.Any(pid => Directory.Exists($"/proc/{pid}")), s_timeout, "the steps to die of SIGTERM");
+        await Signal([victim.Pid]);
+        Assert.Equal(0, await victim.WaitForExitAsync(s_timeout));
+        await site.AddAgentAsync("rescuer", slots: 3);
+        Assert.True(await run.WaitForExitAsync(TimeSpan.FromSeconds(60)) == 0, run + site.ToString());
+
+        using var db = new AreaDb(dbPath);
+        var rows = db.Tests("sig");
+        Assert.Equal(3, rows.Count);
+        Assert.All(rows, t => Assert.True(t.Value is { State: "COMPLETED", Status: "PASS" }, $"{t.Key}: {t.Value}\n{run}{site}"));
+    }
+
+    private static async Task Signal(IEnumerable<int> pids)
+    {
+        using var kill = System.Diagnostics.Process.Start("kill", ["-TERM", .. pids.Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture))])!;
+        await kill.WaitForExitAsync();
+    }
+
+    private static IEnumerable<int> Descendants(int pid)
+    {
+        var children = new Dictionary<int, List<int>>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(dir), out var p) && ParentOf(p) is { } parent)
+            {
+                (children.TryGetValue(parent, out var list) ? list : children[parent] = []).Add(p);
+            }
+        }
+
+        var queue = new Queue<int>([pid]);
+        while (queue.TryDequeue(out var next))
+        {
+            foreach (var child in children.GetValueOrDefault(next) ?? [])
+            {
+                yield return child;
+                queue.Enqueue(child);
+            }
+        }
+    }
+
+    private static int? ParentOf(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return null; // gone meanwhile
+        }
+    }
+
+    private static string Command(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/comm").Trim();
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+    }
 }
