@@ -179,11 +179,22 @@ public sealed class DbWriterService : IDisposable
         try
         {
             using var tx = _db!.BeginBatch();
+            // Runs of status changes (nearly all of a busy writer's packets) are applied a run at a time: one
+            // statement marks them applied and one updates their tests; every other packet on its own, in order.
+            var statuses = new List<ReceivedPacket>();
             foreach (var p in batch)
             {
+                if (p.Packet is StatusChange)
+                {
+                    statuses.Add(p);
+                    continue;
+                }
+
+                ApplyStatuses(tx, statuses, outcome);
                 Apply(tx, p, outcome);
             }
 
+            ApplyStatuses(tx, statuses, outcome);
             tx.Commit();
         }
         catch (Exception ex) when (ex is not OutOfMemoryException && batch.Count > 1)
@@ -315,23 +326,7 @@ public sealed class DbWriterService : IDisposable
             case StatusChange sent:
             {
                 var s = _order.InOrder(p.Header, sent);
-                var changed = tx.UpdateTest(s.TestId, new TestUpdate
-                {
-                    State = s.State,
-                    Status = s.Status,
-                    Comment = s.Comment,
-                    Host = s.Host,
-                    Uname = s.Uname,
-                    RunDir = s.RunDir,
-                    ShortDir = s.ShortDir,
-                    EventTime = s.EventTime,
-                    RunDuration = s.RunDuration,
-                    FinalLogf = s.FinalLogf,
-                    AttemptNum = s.AttemptNum,
-                    CpuLoad = s.CpuLoad,
-                    DiskFree = s.DiskFree,
-                }, now);
-                AddChanged(outcome, changed);
+                AddChanged(outcome, tx.UpdateTest(s.TestId, ToUpdate(s), now));
                 outcome.Replies.Add((p, new Ack { Ok = true }));
                 break;
             }
@@ -393,6 +388,66 @@ public sealed class DbWriterService : IDisposable
                 break;
         }
     }
+
+    /// <summary>
+    /// Applies <paramref name="statuses"/> (consecutive status changes of a burst) as <see cref="Apply"/> would one by
+    /// one: a packet applied before is acknowledged again and skipped, the rest go through the sender order and update
+    /// their tests in packet order. Empties the list.
+    /// </summary>
+    private void ApplyStatuses(WriteBatch tx, List<ReceivedPacket> statuses, BatchOutcome outcome)
+    {
+        if (statuses.Count == 0)
+        {
+            return;
+        }
+
+        var now = Now();
+        var fresh = tx.MarkAppliedMany(statuses.Select(p => p.Header.MessageId).ToList(), now);
+        var updates = new List<(long TestId, TestUpdate Update)>(statuses.Count);
+        for (var i = 0; i < statuses.Count; i++)
+        {
+            if (fresh[i])
+            {
+                var s = _order.InOrder(statuses[i].Header, (StatusChange)statuses[i].Packet);
+                updates.Add((s.TestId, ToUpdate(s)));
+            }
+        }
+
+        var changed = tx.UpdateTests(updates, now);
+        var next = 0;
+        for (var i = 0; i < statuses.Count; i++)
+        {
+            if (fresh[i])
+            {
+                AddChanged(outcome, changed[next++]);
+            }
+            else
+            {
+                Interlocked.Increment(ref _duplicates);
+            }
+
+            outcome.Replies.Add((statuses[i], new Ack { Ok = true }));
+        }
+
+        statuses.Clear();
+    }
+
+    private static TestUpdate ToUpdate(StatusChange s) => new()
+    {
+        State = s.State,
+        Status = s.Status,
+        Comment = s.Comment,
+        Host = s.Host,
+        Uname = s.Uname,
+        RunDir = s.RunDir,
+        ShortDir = s.ShortDir,
+        EventTime = s.EventTime,
+        RunDuration = s.RunDuration,
+        FinalLogf = s.FinalLogf,
+        AttemptNum = s.AttemptNum,
+        CpuLoad = s.CpuLoad,
+        DiskFree = s.DiskFree,
+    };
 
     private static void AddChanged(BatchOutcome outcome, IReadOnlyList<TestRow> changed)
     {

@@ -149,6 +149,7 @@ public static class Driver
         using var writer = new DbWriterService(new DbWriterOptions { DatabasePath = path, Keys = BenchDb.Keys });
         writer.Start();
         var senderCpu = 0L;
+        var senderStartCpu = 0L;
         var procs = new List<Process>();
         var per = rows / senders;
         for (var s = 0; s < senders; s++)
@@ -203,12 +204,15 @@ public static class Driver
             t0 = Math.Min(t0, fields["t0"]);
             t1 = Math.Max(t1, fields["t1"]);
             senderCpu += fields["cpu"];
+            senderStartCpu += fields["cpu0"];
             p.Dispose();
         }
 
         writer.Stop();
         var rate = rows / TimeSpan.FromTicks(t1 - t0).TotalSeconds;
-        var cpu = ((Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalMicroseconds + senderCpu) / rows;
+        var writerCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalMicroseconds;
+        var cpu = (writerCpu + senderCpu) / rows;
+        Console.Error.WriteLine($"  ours: db writer process {Stats.F(writerCpu / rows, "0.0")} µs CPU/row, senders {Stats.F((double)senderCpu / rows, "0.0")} µs CPU/row (of which before go {Stats.F((double)senderStartCpu / rows, "0.0")})");
         Verify(path, rows);
         BenchDb.Delete(path);
         return (rate, cpu);

@@ -33,6 +33,7 @@ public static class Sender
             }
 
             var t0 = DateTime.UtcNow.Ticks;
+            var cpu0 = (long)System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalMicroseconds;
             var sent = 0;
             var acked = 0;
             var refused = 0;
@@ -82,7 +83,7 @@ public static class Sender
 
             var t1 = DateTime.UtcNow.Ticks;
             var cpu = (long)System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalMicroseconds;
-            Console.WriteLine($"done acked={acked} refused={refused} t0={t0} t1={t1} cpu={cpu}");
+            Console.WriteLine($"done acked={acked} refused={refused} t0={t0} t1={t1} cpu={cpu} cpu0={cpu0}");
         }
 
         NetMQConfig.Cleanup(block: false);
