@@ -23,6 +23,10 @@ public sealed class DbWriterService : IDisposable
     private readonly DbWriterOptions _options;
     private readonly ILogger _logger;
     private readonly PacketStamp _stamp;
+
+    // Message ids of published changes: derived from one random id like every stamp's (no random-number system call
+    // per change); the header's sequence is the run's, not this stamp's.
+    private readonly PacketStamp _published;
     private readonly Dictionary<long, long> _runSequence = [];
     private readonly Dictionary<long, (string Target, string RunName)> _runNames = [];
     private MegatestDatabase? _db;
@@ -47,6 +51,7 @@ public sealed class DbWriterService : IDisposable
         _options = options;
         _logger = logger ?? NullLogger.Instance;
         _stamp = new PacketStamp(options.SenderId);
+        _published = new PacketStamp(options.SenderId);
     }
 
     /// <summary>The bound ROUTER endpoint (after Start).</summary>
@@ -568,7 +573,7 @@ public sealed class DbWriterService : IDisposable
     {
         var seq = SequenceOf(runId) + 1;
         _runSequence[runId] = seq;
-        return new PacketHeader(ProtocolVersion.Current, code, Guid.NewGuid(), null, _stamp.SenderId, seq, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        return _published.Next(code) with { Sequence = seq };
     }
 
     private long SequenceOf(long runId) => _runSequence.TryGetValue(runId, out var seq) ? seq : _sequenceBase;
