@@ -201,9 +201,11 @@ public sealed class DbWriterService : IDisposable
 
             ApplyStatuses(tx, statuses, outcome);
             tx.Commit();
+            _order.Committed();
         }
         catch (Exception ex) when (ex is not OutOfMemoryException && batch.Count > 1)
         {
+            _order.RolledBack();
             // One packet spoiled the transaction: apply them one by one so only that one fails.
             _logger.LogWarning(ex, "batch of {Count} failed; applying one by one", batch.Count);
             outcome = new BatchOutcome();
@@ -214,6 +216,7 @@ public sealed class DbWriterService : IDisposable
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            _order.RolledBack();
             outcome = new BatchOutcome();
             outcome.Replies.Add((batch[0], ErrorReply(batch[0].Packet, ex.Message)));
         }
@@ -241,10 +244,12 @@ public sealed class DbWriterService : IDisposable
             using var tx = _db!.BeginBatch();
             Apply(tx, p, single);
             tx.Commit();
+            _order.Committed();
             outcome.Merge(single);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            _order.RolledBack();
             _logger.LogWarning("packet {Code} from {Sender} rejected: {Error}", p.Header.Code, p.Header.SenderId, ex.Message);
             outcome.Replies.Add((p, ErrorReply(p.Packet, ex.Message)));
         }
