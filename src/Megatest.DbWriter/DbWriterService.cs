@@ -23,6 +23,10 @@ public sealed class DbWriterService : IDisposable
     private readonly DbWriterOptions _options;
     private readonly ILogger _logger;
     private readonly PacketStamp _stamp;
+
+    // Message ids of published changes: derived from one random id like every stamp's (no random-number system call
+    // per change); the header's sequence is the run's, not this stamp's.
+    private readonly PacketStamp _published;
     private readonly Dictionary<long, long> _runSequence = [];
     private readonly Dictionary<long, (string Target, string RunName)> _runNames = [];
     private MegatestDatabase? _db;
@@ -47,6 +51,7 @@ public sealed class DbWriterService : IDisposable
         _options = options;
         _logger = logger ?? NullLogger.Instance;
         _stamp = new PacketStamp(options.SenderId);
+        _published = new PacketStamp(options.SenderId);
     }
 
     /// <summary>The bound ROUTER endpoint (after Start).</summary>
@@ -179,15 +184,28 @@ public sealed class DbWriterService : IDisposable
         try
         {
             using var tx = _db!.BeginBatch();
+            // Runs of status changes (nearly all of a busy writer's packets) are applied a run at a time: one
+            // statement marks them applied and one updates their tests; every other packet on its own, in order.
+            var statuses = new List<ReceivedPacket>();
             foreach (var p in batch)
             {
+                if (p.Packet is StatusChange)
+                {
+                    statuses.Add(p);
+                    continue;
+                }
+
+                ApplyStatuses(tx, statuses, outcome);
                 Apply(tx, p, outcome);
             }
 
+            ApplyStatuses(tx, statuses, outcome);
             tx.Commit();
+            _order.Committed();
         }
         catch (Exception ex) when (ex is not OutOfMemoryException && batch.Count > 1)
         {
+            _order.RolledBack();
             // One packet spoiled the transaction: apply them one by one so only that one fails.
             _logger.LogWarning(ex, "batch of {Count} failed; applying one by one", batch.Count);
             outcome = new BatchOutcome();
@@ -198,6 +216,7 @@ public sealed class DbWriterService : IDisposable
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            _order.RolledBack();
             outcome = new BatchOutcome();
             outcome.Replies.Add((batch[0], ErrorReply(batch[0].Packet, ex.Message)));
         }
@@ -225,10 +244,12 @@ public sealed class DbWriterService : IDisposable
             using var tx = _db!.BeginBatch();
             Apply(tx, p, single);
             tx.Commit();
+            _order.Committed();
             outcome.Merge(single);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            _order.RolledBack();
             _logger.LogWarning("packet {Code} from {Sender} rejected: {Error}", p.Header.Code, p.Header.SenderId, ex.Message);
             outcome.Replies.Add((p, ErrorReply(p.Packet, ex.Message)));
         }
@@ -315,23 +336,7 @@ public sealed class DbWriterService : IDisposable
             case StatusChange sent:
             {
                 var s = _order.InOrder(p.Header, sent);
-                var changed = tx.UpdateTest(s.TestId, new TestUpdate
-                {
-                    State = s.State,
-                    Status = s.Status,
-                    Comment = s.Comment,
-                    Host = s.Host,
-                    Uname = s.Uname,
-                    RunDir = s.RunDir,
-                    ShortDir = s.ShortDir,
-                    EventTime = s.EventTime,
-                    RunDuration = s.RunDuration,
-                    FinalLogf = s.FinalLogf,
-                    AttemptNum = s.AttemptNum,
-                    CpuLoad = s.CpuLoad,
-                    DiskFree = s.DiskFree,
-                }, now);
-                AddChanged(outcome, changed);
+                AddChanged(outcome, tx.UpdateTest(s.TestId, ToUpdate(s), now));
                 outcome.Replies.Add((p, new Ack { Ok = true }));
                 break;
             }
@@ -393,6 +398,66 @@ public sealed class DbWriterService : IDisposable
                 break;
         }
     }
+
+    /// <summary>
+    /// Applies <paramref name="statuses"/> (consecutive status changes of a burst) as <see cref="Apply"/> would one by
+    /// one: a packet applied before is acknowledged again and skipped, the rest go through the sender order and update
+    /// their tests in packet order. Empties the list.
+    /// </summary>
+    private void ApplyStatuses(WriteBatch tx, List<ReceivedPacket> statuses, BatchOutcome outcome)
+    {
+        if (statuses.Count == 0)
+        {
+            return;
+        }
+
+        var now = Now();
+        var fresh = tx.MarkAppliedMany(statuses.Select(p => p.Header.MessageId).ToList(), now);
+        var updates = new List<(long TestId, TestUpdate Update)>(statuses.Count);
+        for (var i = 0; i < statuses.Count; i++)
+        {
+            if (fresh[i])
+            {
+                var s = _order.InOrder(statuses[i].Header, (StatusChange)statuses[i].Packet);
+                updates.Add((s.TestId, ToUpdate(s)));
+            }
+        }
+
+        var changed = tx.UpdateTests(updates, now);
+        var next = 0;
+        for (var i = 0; i < statuses.Count; i++)
+        {
+            if (fresh[i])
+            {
+                AddChanged(outcome, changed[next++]);
+            }
+            else
+            {
+                Interlocked.Increment(ref _duplicates);
+            }
+
+            outcome.Replies.Add((statuses[i], new Ack { Ok = true }));
+        }
+
+        statuses.Clear();
+    }
+
+    private static TestUpdate ToUpdate(StatusChange s) => new()
+    {
+        State = s.State,
+        Status = s.Status,
+        Comment = s.Comment,
+        Host = s.Host,
+        Uname = s.Uname,
+        RunDir = s.RunDir,
+        ShortDir = s.ShortDir,
+        EventTime = s.EventTime,
+        RunDuration = s.RunDuration,
+        FinalLogf = s.FinalLogf,
+        AttemptNum = s.AttemptNum,
+        CpuLoad = s.CpuLoad,
+        DiskFree = s.DiskFree,
+    };
 
     private static void AddChanged(BatchOutcome outcome, IReadOnlyList<TestRow> changed)
     {
@@ -513,7 +578,7 @@ public sealed class DbWriterService : IDisposable
     {
         var seq = SequenceOf(runId) + 1;
         _runSequence[runId] = seq;
-        return new PacketHeader(ProtocolVersion.Current, code, Guid.NewGuid(), null, _stamp.SenderId, seq, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        return _published.Next(code) with { Sequence = seq };
     }
 
     private long SequenceOf(long runId) => _runSequence.TryGetValue(runId, out var seq) ? seq : _sequenceBase;

@@ -18,6 +18,10 @@ internal sealed class StatusOrder
     // Resends come within seconds; ten minutes of memory per test is plenty and bounds the map on long-lived writers.
     private static readonly long s_forgetAfterMs = (long)TimeSpan.FromMinutes(10).TotalMilliseconds;
     private readonly Dictionary<(long TestId, Guid Origin), Latest> _latest = [];
+
+    // What this transaction's packets replaced, newest last: a rolled-back transaction's packets were not applied,
+    // so the numbers they recorded must not make a packet of theirs look late when it is applied again.
+    private readonly List<((long TestId, Guid Origin) Key, Latest? Previous)> _undo = [];
     private long _lastPrune = Environment.TickCount64;
 
     /// <summary>
@@ -41,6 +45,7 @@ internal sealed class StatusOrder
             };
         }
 
+        _undo.Add((key, _latest.TryGetValue(key, out var previous) ? previous : null));
         _latest[key] = new Latest(header.Sequence, now);
         if (now - _lastPrune > s_forgetAfterMs)
         {
@@ -52,6 +57,28 @@ internal sealed class StatusOrder
         }
 
         return change;
+    }
+
+    /// <summary>The transaction of the changes seen since the last call committed: keep what they recorded.</summary>
+    public void Committed() => _undo.Clear();
+
+    /// <summary>The transaction rolled back: forget what its changes recorded.</summary>
+    public void RolledBack()
+    {
+        for (var i = _undo.Count - 1; i >= 0; i--)
+        {
+            var (key, previous) = _undo[i];
+            if (previous is { } p)
+            {
+                _latest[key] = p;
+            }
+            else
+            {
+                _latest.Remove(key);
+            }
+        }
+
+        _undo.Clear();
     }
 
     private readonly record struct Latest(long Sequence, long At);

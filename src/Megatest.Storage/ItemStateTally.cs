@@ -1,9 +1,11 @@
 namespace Megatest.Storage;
 
 /// <summary>
-/// Per-batch counts of the items of itemized tests by (state, status), so recomputing a toplevel (SPEC §6.4) after
-/// each item change does not rescan all items. Loaded from the database on first use for a test and adjusted by the
-/// batch as items change; discarded with the batch (so a rollback cannot leave it stale).
+/// Counts of the items of itemized tests by (state, status), so recomputing a toplevel (SPEC §6.4) after each item
+/// change does not rescan all items (100,000 of them in a big test). Loaded from the database on first use for a test
+/// and adjusted by every write of the batch that adds, moves or deletes an item. It outlives the batch: the
+/// <see cref="MegatestDatabase"/> keeps it across committed batches and clears it when a batch rolls back, when
+/// another connection changed the file, and when runs are imported or moved.
 /// </summary>
 internal sealed class ItemStateTally
 {
@@ -54,6 +56,15 @@ internal sealed class ItemStateTally
             tally[pair] = tally.GetValueOrDefault(pair) + 1;
         }
     }
+
+    /// <summary>Tests whose counts are kept; past <see cref="MaxTests"/> everything is dropped and reloaded on use.</summary>
+    public int Count => _tallies.Count;
+
+    /// <summary>Most tests whose counts are kept (a bound on a long-lived db writer's memory).</summary>
+    public const int MaxTests = 20_000;
+
+    /// <summary>Drops every count; they are reloaded on next use.</summary>
+    public void Clear() => _tallies.Clear();
 
     /// <summary>Drops the counts of a test; they are reloaded on next use.</summary>
     public void Forget(long runId, string testName) => _tallies.Remove((runId, testName));

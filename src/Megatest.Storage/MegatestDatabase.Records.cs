@@ -33,6 +33,7 @@ public sealed partial class MegatestDatabase
             throw new StorageException($"Runs of '{Path}' are not moved to {CompletedRunsFileName}: with [db] api new each run's records are a file of their own.");
         }
 
+        _itemTally.Clear();
         var completed = CompletedRunsPath(Path);
         if (!toCompleted && !File.Exists(completed))
         {

@@ -12,6 +12,10 @@ public sealed partial class MegatestDatabase : IDisposable
     private readonly RunTables _tables;
     private readonly RunSql _runSql;
     private WriteBatch? _activeBatch;
+
+    // Item counts of itemized tests, kept across batches (see ItemStateTally) while nothing else writes the file.
+    private readonly ItemStateTally _itemTally = new();
+    private long _dataVersion = long.MinValue;
     private bool _disposed;
 
     private MegatestDatabase(SqliteConnection connection, RunSql runSql, string path, DatabaseLayout layout)
@@ -79,13 +83,35 @@ public sealed partial class MegatestDatabase : IDisposable
 
         var transaction = _connection.BeginTransaction(deferred: false);
         _tables.Main.Transaction = transaction;
-        _activeBatch = new WriteBatch(this, transaction, _tables, _runSql);
+        KeepItemTallyIfUnchanged();
+        _activeBatch = new WriteBatch(this, transaction, _tables, _runSql, _itemTally);
         return _activeBatch;
+    }
+
+    private const string DataVersionSql = "PRAGMA data_version";
+
+    // The counts stay only while this connection is the only writer: data_version changes when another connection
+    // committed to the file. Run files (per-run layout) are other files: there the counts last one batch, as before.
+    private void KeepItemTallyIfUnchanged()
+    {
+        var version = Convert.ToInt64(_tables.Main.Scalar(DataVersionSql), System.Globalization.CultureInfo.InvariantCulture);
+        if (Layout == DatabaseLayout.PerRun || version != _dataVersion || _itemTally.Count > ItemStateTally.MaxTests)
+        {
+            _itemTally.Clear();
+        }
+
+        _dataVersion = version;
     }
 
     /// <summary>Called by the batch when it ends (committed or rolled back).</summary>
     internal void EndBatch(WriteBatch batch, bool committed)
     {
+        if (!committed)
+        {
+            // The counts followed the batch's writes, which are gone.
+            _itemTally.Clear();
+        }
+
         if (ReferenceEquals(_activeBatch, batch))
         {
             _activeBatch = null;

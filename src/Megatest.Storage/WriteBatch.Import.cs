@@ -22,6 +22,8 @@ public sealed partial class WriteBatch
             throw new StorageException($"The runs have the keys {string.Join("/", keys)}; this area has {string.Join("/", _runSql.KeyNames)}.");
         }
 
+        // Imported runs get new ids, so no counts of theirs are kept; dropping all is simply the safe side.
+        _itemTally.Clear();
         var tests = RunBundle.Rows(root, "tests").ToList();
         var children = RunBundle.Children.Select(c => (c.Table, c.Owner, c.ByTest, Rows: RunBundle.Rows(root, c.Table).ToList())).ToList();
         var imported = new List<RunRow>();

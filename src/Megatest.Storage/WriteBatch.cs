@@ -15,11 +15,12 @@ public sealed partial class WriteBatch : IDisposable
     private readonly CommandCache _commands;
     private readonly RunSql _runSql;
     private readonly SqliteRunReader _reader;
-    private readonly ItemStateTally _itemTally = new();
+    private readonly ItemStateTally _itemTally;
     private bool _completed;
 
-    internal WriteBatch(MegatestDatabase database, SqliteTransaction transaction, RunTables tables, RunSql runSql)
+    internal WriteBatch(MegatestDatabase database, SqliteTransaction transaction, RunTables tables, RunSql runSql, ItemStateTally itemTally)
     {
+        _itemTally = itemTally;
         _database = database;
         _transaction = transaction;
         _tables = tables;

@@ -98,6 +98,69 @@ public sealed class DbWriterServiceTests : IDisposable
     }
 
     [Fact]
+    public void BurstOfStatusPackets_WithRepeatsInsideAndAcrossBursts_AppliesEachOnceInOrder()
+    {
+        var run = (RunRegistered)Exchange(new RegisterRun { KeyValues = ["v1"], RunName = "burst", Owner = "me" });
+        var keys = Enumerable.Range(0, 40).Select(i => new TestKey { TestName = "t" + i, ItemPath = i % 10 == 9 ? "item" : "" }).ToArray();
+        var ids = ((TestsRegistered)Exchange(new RegisterTests { RunId = run.RunId, Tests = keys })).Rows.Select(r => r.Id).ToArray();
+
+        // Sent without waiting, so the db writer takes many in one transaction: every test RUNNING, then COMPLETED;
+        // every fifth packet goes twice in a row, and a step of each tenth test sits between its two changes.
+        var burst = new List<(PacketHeader Header, IPacket Packet)>();
+        foreach (var (state, status) in new[] { ("RUNNING", "n/a"), ("COMPLETED", "PASS") })
+        {
+            for (var i = 0; i < ids.Length; i++)
+            {
+                IPacket change = new StatusChange { TestId = ids[i], State = state, Status = status, Comment = state + " " + i };
+                var header = _stamp.Next(change.Code);
+                burst.Add((header, change));
+                if (i % 5 == 0)
+                {
+                    burst.Add((header, change));
+                }
+
+                if (i % 10 == 0 && state == "RUNNING")
+                {
+                    IPacket step = new Step { TestId = ids[i], StepName = "s", State = "end", Status = "0" };
+                    burst.Add((_stamp.Next(step.Code), step));
+                }
+            }
+        }
+
+        Assert.All(SendAll(burst), ack => Assert.True(ack.Ok, ack.Error));
+        Assert.Equal(16, _service.Duplicates);
+
+        // The whole burst again (its acks were lost): all repeats, and the RUNNING packets do not undo COMPLETED.
+        Assert.All(SendAll(burst), ack => Assert.True(ack.Ok, ack.Error));
+        Assert.Equal(16 + burst.Count, _service.Duplicates);
+
+        using var db = MegatestQueries.Open(Path.Combine(_tmp.Path, "megatest.db"));
+        for (var i = 0; i < ids.Length; i++)
+        {
+            var row = db.GetTest(ids[i])!;
+            Assert.Equal(("COMPLETED", "PASS", "COMPLETED " + i), (row.State, row.Status, row.Comment));
+        }
+    }
+
+    // Sends every packet before reading any reply; returns the ack of each (a packet sent twice gets two).
+    private List<Ack> SendAll(List<(PacketHeader Header, IPacket Packet)> packets)
+    {
+        foreach (var (header, packet) in packets)
+        {
+            _client.SendPacket(header, packet);
+        }
+
+        var acks = new List<Ack>();
+        while (acks.Count < packets.Count)
+        {
+            Assert.True(_client.TryReceivePacket(false, s_timeout, out var received, out var error), $"{acks.Count} of {packets.Count} replies within the time-out {error}");
+            acks.Add((Ack)received!.Packet);
+        }
+
+        return acks;
+    }
+
+    [Fact]
     public void StatusForAnUnknownTest_IsRefusedWithAReason()
     {
         var ack = (Ack)Exchange(new StatusChange { TestId = 4242, State = "RUNNING" });

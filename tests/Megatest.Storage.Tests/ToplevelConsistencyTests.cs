@@ -66,4 +66,57 @@ public sealed class ToplevelConsistencyTests : IDisposable
             }
         }
     }
+
+    [Fact]
+    public void ItemCountsKeptAcrossBatches_ForgetARolledBackBatch_AndAChangeByAnotherConnection()
+    {
+        using var database = _db.Open();
+        long runId;
+        TestRow top;
+        List<TestRow> items;
+        using (var batch = database.BeginBatch())
+        {
+            runId = batch.Run();
+            top = batch.RegisterTest(runId, "t", "", Now);
+            items = Enumerable.Range(0, 3).Select(i => batch.RegisterTest(runId, "t", "i" + i, Now)).ToList();
+            batch.Commit();
+        }
+
+        void Change(TestRow item, string state, string status, bool commit = true)
+        {
+            using var batch = database.BeginBatch();
+            batch.SetState(item, state, status);
+            if (commit)
+            {
+                batch.Commit();
+            }
+        }
+
+        void AssertToplevelRight(string expectedStatus)
+        {
+            // Read in a batch that commits: a rolled-back one would drop the counts and hide a stale one.
+            using var batch = database.BeginBatch();
+            var toplevel = batch.Reader.GetTest(top.Id)!;
+            Assert.Equal(FromScratch(batch.Reader, runId), (toplevel.State, toplevel.Status));
+            Assert.Equal(expectedStatus, toplevel.Status);
+            batch.Commit();
+        }
+
+        foreach (var item in items)
+        {
+            Change(item, "COMPLETED", "PASS");
+        }
+
+        AssertToplevelRight("PASS");
+
+        // Rolled back: the counts must not keep item 0 as FAIL.
+        Change(items[0], "COMPLETED", "FAIL", commit: false);
+        Change(items[1], "COMPLETED", "WARN");
+        AssertToplevelRight("WARN");
+
+        // Another connection fails item 2 behind this writer's back: the next rollup counts it.
+        _db.Scalar("UPDATE tests SET status = 'FAIL' WHERE id = @id", ("@id", items[2].Id));
+        Change(items[1], "COMPLETED", "PASS");
+        AssertToplevelRight("FAIL");
+    }
 }

@@ -1,0 +1,40 @@
+using Megatest.Protocol;
+using Megatest.Protocol.Transport;
+
+namespace Megatest.DbWriter.Tests;
+
+/// <summary>The sender-order filter remembers only what committed transactions applied.</summary>
+public sealed class StatusOrderTests
+{
+    private readonly PacketStamp _sender = new("agent");
+
+    private static StatusChange Change(string state, string? comment = null) =>
+        new() { TestId = 7, State = state, Status = "n/a", Comment = comment, Host = "h1" };
+
+    [Fact]
+    public void AfterARollback_AnEarlierPacketAppliedAgainIsNotLate_AfterACommitItIs()
+    {
+        var order = new StatusOrder();
+        var running = Change("RUNNING", "started");
+        var runningHeader = _sender.Next(PacketCode.StatusChange);
+        var completed = Change("COMPLETED");
+        var completedHeader = _sender.Next(PacketCode.StatusChange);
+
+        // Both in one transaction that rolls back (another packet of the burst spoiled it): neither was applied.
+        Assert.Same(running, order.InOrder(runningHeader, running));
+        Assert.Same(completed, order.InOrder(completedHeader, completed));
+        order.RolledBack();
+
+        // Applied again one by one, in order: the first is not taken for a late one.
+        Assert.Same(running, order.InOrder(runningHeader, running));
+        order.Committed();
+        Assert.Same(completed, order.InOrder(completedHeader, completed));
+        order.Committed();
+
+        // Committed: the first arriving once more is late and keeps only its set-once fields.
+        var late = order.InOrder(runningHeader, running);
+        Assert.Equal((null, null, "h1"), (late.State, late.Comment, late.Host));
+        order.RolledBack();
+        Assert.Null(order.InOrder(runningHeader, running).State);
+    }
+}
