@@ -583,7 +583,7 @@ public sealed partial class TestExecution
             _status = change.Status ?? _status;
         }
 
-        if (_env is not null && _triggers is not null)
+        if (_env is not null && _triggers is { IsEmpty: false })
         {
             var env = _env.Clone();
             env.Set("MT_TEST_NAME", _launch.TestName);
@@ -610,7 +610,11 @@ public sealed partial class TestExecution
     private TestEnded Ended(string state, string status, int code) =>
         new() { RunId = _launch.RunId, TestId = _launch.TestId, State = state, Status = status, ExitCode = code };
 
-    private static string Uname()
+    private static string Uname() => s_uname.Value;
+
+    private static readonly Lazy<string> s_uname = new(ReadUname);
+
+    private static string ReadUname()
     {
         try
         {
