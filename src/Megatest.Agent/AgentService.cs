@@ -41,6 +41,9 @@ public sealed class AgentService : IDisposable, IStatusSink
     private int _started;
     private readonly CancellationTokenSource _retired = new();
     private readonly ManualResetEventSlim _stopping = new();
+    private const int LaunchIdsKept = 100_000;
+    private readonly HashSet<Guid> _launchIds = [];
+    private readonly Queue<Guid> _launchOrder = new();
     private readonly List<PosixSignalRegistration> _signals = [];
 
     /// <summary>Creates the agent; nothing connects until <see cref="Start"/>.</summary>
@@ -279,8 +282,11 @@ public sealed class AgentService : IDisposable, IStatusSink
                     _heartbeatMs = Math.Max(100, w.HeartbeatIntervalMs);
                     SendHeartbeat(); // at once: a restarted coordinator learns which tests still run here
                     break;
-                case LaunchTest launch:
+                case LaunchTest launch when FirstLaunch(received.Header.MessageId):
                     StartTest(launch);
+                    break;
+                case LaunchTest launch:
+                    _logger.LogInformation("LaunchTest for {Test}/{Item} seen before (same message id): not run again", launch.TestName, launch.ItemPath);
                     break;
                 case KillTests kill:
                     foreach (var id in kill.TestIds)
@@ -294,6 +300,27 @@ public sealed class AgentService : IDisposable, IStatusSink
                     break;
             }
         }
+    }
+
+    /// <summary>
+    /// True the first time a LaunchTest message id is seen. The network may deliver a packet twice; a copy that arrives
+    /// after its test has finished must not run the test again. A deliberate relaunch (a rerun, a restarted
+    /// coordinator) is a new packet with a new id.
+    /// </summary>
+    private bool FirstLaunch(Guid messageId)
+    {
+        if (!_launchIds.Add(messageId))
+        {
+            return false;
+        }
+
+        _launchOrder.Enqueue(messageId);
+        if (_launchOrder.Count > LaunchIdsKept)
+        {
+            _launchIds.Remove(_launchOrder.Dequeue());
+        }
+
+        return true;
     }
 
     private void StartTest(LaunchTest launch)

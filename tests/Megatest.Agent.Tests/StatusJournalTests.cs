@@ -66,8 +66,8 @@ public sealed class StatusJournalTests : IDisposable
         {
             client.Connect(db.Endpoint);
             var stamp = new PacketStamp("setup");
-            long runId = Ask<RunRegistered>(client, stamp, new RegisterRun { KeyValues = ["v1"], RunName = "r1", Owner = "me" }).RunId;
-            testId = Ask<TestsRegistered>(client, stamp, new RegisterTests { RunId = runId, Tests = [new TestKey { TestName = "a" }] }).Rows[0].Id;
+            long runId = Requests.Ask<RunRegistered>(client, stamp, new RegisterRun { KeyValues = ["v1"], RunName = "r1", Owner = "me" }).RunId;
+            testId = Requests.Ask<TestsRegistered>(client, stamp, new RegisterTests { RunId = runId, Tests = [new TestKey { TestName = "a" }] }).Rows[0].Id;
         }
 
         // An earlier agent wrote the final status to its journal and died before the ack came back.
@@ -101,19 +101,5 @@ public sealed class StatusJournalTests : IDisposable
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
-    }
-
-    private static T Ask<T>(DealerSocket client, PacketStamp stamp, IPacket packet)
-        where T : class, IPacket
-    {
-        var sent = client.SendPacket(stamp, packet);
-        while (true)
-        {
-            Assert.True(client.TryReceivePacket(false, TimeSpan.FromSeconds(10), out var received, out _), "no reply");
-            if (received!.Header.CorrelationId == sent.MessageId)
-            {
-                return Assert.IsType<T>(received.Packet);
-            }
-        }
     }
 }

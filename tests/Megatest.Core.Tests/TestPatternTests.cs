@@ -277,4 +277,38 @@ public class TestPatternTests
         Assert.True(NamePattern.Parse("a%").IsPercent);
         Assert.False(NamePattern.Parse("a*").IsPercent);
     }
+
+    [Theory]
+    [InlineData("a%b%a", "aba", true)]
+    [InlineData("a%b%a", "ab", false)]
+    [InlineData("a%a", "a", false)]
+    [InlineData("%ab%ab", "abab", true)]
+    [InlineData("%ab%ab", "xabyab", true)]
+    [InlineData("%ab%ab", "ababx", false)]
+    [InlineData("*.log", "step1.log", true)]
+    [InlineData("*.log", "step1.LOG", false)]
+    [InlineData("%.LOG", "step1.log", true)]
+    [InlineData("a*b*c", "a\nb\nc", true)]
+    public void NamePattern_MatchesWholeNames(string pattern, string name, bool expected) =>
+        Assert.Equal(expected, NamePattern.Parse(pattern).IsMatch(name));
+
+    [Fact]
+    public void NamePattern_AgreesWithTheRegularExpressionOfItsDefinition()
+    {
+        // SPEC §3.3 read as a regular expression: ^ then, per character, ".*" for the wildcard or the escaped literal, then $;
+        // case-insensitive for % patterns. Random patterns and names over a small alphabet hit every overlap case.
+        var random = new Random(20261129);
+        const string alphabet = "abAB%*.";
+        for (var i = 0; i < 20000; i++)
+        {
+            var pattern = new string([.. Enumerable.Range(0, random.Next(0, 7)).Select(_ => alphabet[random.Next(alphabet.Length)])]);
+            var name = new string([.. Enumerable.Range(0, random.Next(0, 8)).Select(_ => alphabet[random.Next(4)])]);
+            var wildcard = pattern.Contains('%') ? '%' : '*';
+            var regex = "^" + string.Concat(pattern.Select(c => c == wildcard ? ".*" : System.Text.RegularExpressions.Regex.Escape(c.ToString()))) + "$";
+            var options = System.Text.RegularExpressions.RegexOptions.Singleline | System.Text.RegularExpressions.RegexOptions.CultureInvariant
+                | (wildcard == '%' ? System.Text.RegularExpressions.RegexOptions.IgnoreCase : 0);
+            var expected = System.Text.RegularExpressions.Regex.IsMatch(name, regex, options);
+            Assert.True(expected == NamePattern.Parse(pattern).IsMatch(name), $"pattern '{pattern}' name '{name}': expected {expected}");
+        }
+    }
 }

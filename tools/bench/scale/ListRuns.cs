@@ -22,15 +22,7 @@ public static class ListRuns
         var work = Directory.CreateTempSubdirectory("listruns-bench.").FullName;
         try
         {
-            var area = Path.Combine(work, "area");
-            Directory.CreateDirectory(Path.Combine(area, "tests"));
-            File.WriteAllText(Path.Combine(area, "megatest.config"), $"[fields]\nSYS TEXT\nREL TEXT\n\n[disks]\ndisk0 {work}/runs\n");
-            File.WriteAllText(Path.Combine(area, "runconfigs.config"), "[default]\n");
-            var db = Path.Combine(area, "megatest.db");
-            var build = Stopwatch.StartNew();
-            var list = Enumerable.Range(0, runs).Select(r => ($"r{r:D3}", new[] { "linux", r % 2 == 0 ? "1.0" : "2.0" })).ToList();
-            BenchDb.Create(db, list, tests);
-            Console.Error.WriteLine($"  built {runs} x {tests} rows in {build.Elapsed.TotalSeconds:0.0} s");
+            var (area, db, list) = MakeArea(work, runs, tests);
             var size = new FileInfo(db).Length;
             var run = list[runs / 2];
             var target = string.Join('/', run.Item2);
@@ -77,6 +69,21 @@ public static class ListRuns
         {
             Directory.Delete(work, recursive: true);
         }
+    }
+
+    /// <summary>Makes an area under <paramref name="work"/> whose database holds <paramref name="runs"/> × <paramref name="tests"/> test rows.</summary>
+    public static (string Area, string Db, List<(string RunName, string[] KeyValues)> Runs) MakeArea(string work, int runs, int tests)
+    {
+        var area = Path.Combine(work, "area");
+        Directory.CreateDirectory(Path.Combine(area, "tests"));
+        File.WriteAllText(Path.Combine(area, "megatest.config"), $"[fields]\nSYS TEXT\nREL TEXT\n\n[disks]\ndisk0 {work}/runs\n");
+        File.WriteAllText(Path.Combine(area, "runconfigs.config"), "[default]\n");
+        var db = Path.Combine(area, "megatest.db");
+        var build = Stopwatch.StartNew();
+        var list = Enumerable.Range(0, runs).Select(r => ($"r{r:D3}", new[] { "linux", r % 2 == 0 ? "1.0" : "2.0" })).ToList();
+        BenchDb.Create(db, list, tests);
+        Console.Error.WriteLine($"  built {runs} x {tests} rows in {build.Elapsed.TotalSeconds:0.0} s");
+        return (area, db, list);
     }
 
     private static (double Ms, int Lines) Time(string exe, string cwd, params string[] args)
