@@ -23,6 +23,9 @@ public sealed class AgentService : IDisposable, IStatusSink
     private readonly NetMQQueue<Action> _work = new();
     private readonly Dictionary<Guid, Pending> _pending = [];
     private readonly ConcurrentDictionary<long, TestExecution> _running = new();
+
+    /// <summary>Tests whose processes have ended and whose last statuses wait for their acks: they hold no slot.</summary>
+    private readonly ConcurrentDictionary<long, bool> _finishing = new();
     private readonly AreaCache _areas = new();
     private DealerSocket? _coordinator;
     private DealerSocket? _db;
@@ -246,7 +249,7 @@ public sealed class AgentService : IDisposable, IStatusSink
     }
 
     private void SendHeartbeat() =>
-        _coordinator!.SendPacket(_stamp, new Heartbeat { RunningTestIds = [.. _running.Keys], FreeSlots = Math.Max(0, _options.Slots - _running.Count), LoadPerCore = HostLoad.PerCore() });
+        _coordinator!.SendPacket(_stamp, new Heartbeat { RunningTestIds = [.. _running.Keys], FreeSlots = Math.Max(0, _options.Slots - _running.Count + _finishing.Count), LoadPerCore = HostLoad.PerCore() });
 
     private void Retire(string reason)
     {
@@ -356,6 +359,11 @@ public sealed class AgentService : IDisposable, IStatusSink
             _ = SendAsync(new TestData { TestId = launch.TestId, Rows = [new TestDataItem { Category = "slurm", Variable = "jobid", Value = job }] });
         }
 
+        exec.OnFinishing(early =>
+        {
+            _finishing[launch.TestId] = true;
+            _work.Enqueue(() => _coordinator!.SendPacket(_stamp, early));
+        });
         var thread = new Thread(() =>
         {
             TestEnded ended;
@@ -370,6 +378,7 @@ public sealed class AgentService : IDisposable, IStatusSink
             }
 
             _running.TryRemove(launch.TestId, out _);
+            _finishing.TryRemove(launch.TestId, out _);
             if (exec.StoppedWithAgent)
             {
                 // Not the test's result: the coordinator sees this agent go (AgentBye, or its silence) and runs it again.

@@ -14,6 +14,11 @@ public sealed record RunDirectories(string LinkDir, string PhysicalDir, string T
     /// <summary>Minimum free space (1K blocks) of a usable disk unless [setup] minspace says otherwise.</summary>
     public const long DefaultMinSpace = 10000;
 
+    /// <summary>How long a disk's writability, once probed, is taken as known (a probe writes and deletes a file).</summary>
+    private static readonly TimeSpan s_writableFor = TimeSpan.FromSeconds(5);
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (bool Writable, long At)> s_writable = new(StringComparer.Ordinal);
+
     /// <summary>Chooses the disk, creates the directories and the link (re-created every launch).</summary>
     public static RunDirectories Create(AreaConfig area, ConfigData testConfig, string testSourceDir, string target, string runName, string testName, string itemPath)
     {
@@ -96,6 +101,21 @@ public sealed record RunDirectories(string LinkDir, string PhysicalDir, string T
     }
 
     private static bool IsWritable(string dir)
+    {
+        // Probed again every few seconds rather than for every test: on a busy disk each probe is an inode allocated and
+        // freed, and a test launched on a disk that has just turned read-only fails to start and is run again ([setup] reruns).
+        var now = Environment.TickCount64;
+        if (s_writable.TryGetValue(dir, out var known) && now - known.At < s_writableFor.TotalMilliseconds)
+        {
+            return known.Writable;
+        }
+
+        var writable = Probe(dir);
+        s_writable[dir] = (writable, now);
+        return writable;
+    }
+
+    private static bool Probe(string dir)
     {
         try
         {

@@ -36,6 +36,7 @@ public sealed partial class TestExecution
     private string _runDir = "";
     private string _state = States.Launched;
     private string _status = Statuses.NA;
+    private Action<TestEnded>? _finishing;
 
     /// <summary>The kill reason of a test cut short because its agent is stopping.</summary>
     public const string AgentStoppingReason = "agent stopping";
@@ -73,6 +74,12 @@ public sealed partial class TestExecution
             }
         }
     }
+
+    /// <summary>
+    /// Called on the test's thread as soon as its processes have ended, before its last statuses are acknowledged, with the
+    /// TestEnded that follows once they are (only for a launch that asked for it: <see cref="LaunchTest.FinishingEnds"/>).
+    /// </summary>
+    public void OnFinishing(Action<TestEnded> finishing) => _finishing = finishing;
 
     /// <summary>True when <paramref name="testId"/> is this execution's test (or, for an item, its toplevel: -set-toplog).</summary>
     public bool Owns(long testId) => testId == _launch.TestId || (testId != 0 && testId == _launch.ToplevelTestId);
@@ -203,6 +210,14 @@ public sealed partial class TestExecution
         else
         {
             Send(new StatusChange { TestId = _launch.TestId, RunDuration = Now() - _started });
+        }
+
+        if (_launch.FinishingEnds && _finishing is { } finishing)
+        {
+            // Nothing of the test runs any more: its slot can take the next test while the db writer commits these statuses.
+            var early = Ended(state ?? States.Completed, status ?? Statuses.Pass, code);
+            early.Finishing = true;
+            finishing(early);
         }
 
         WaitForAcks();
@@ -583,7 +598,7 @@ public sealed partial class TestExecution
             _status = change.Status ?? _status;
         }
 
-        if (_env is not null && _triggers is not null)
+        if (_env is not null && _triggers is { IsEmpty: false })
         {
             var env = _env.Clone();
             env.Set("MT_TEST_NAME", _launch.TestName);
@@ -610,7 +625,11 @@ public sealed partial class TestExecution
     private TestEnded Ended(string state, string status, int code) =>
         new() { RunId = _launch.RunId, TestId = _launch.TestId, State = state, Status = status, ExitCode = code };
 
-    private static string Uname()
+    private static string Uname() => s_uname.Value;
+
+    private static readonly Lazy<string> s_uname = new(ReadUname);
+
+    private static string ReadUname()
     {
         try
         {

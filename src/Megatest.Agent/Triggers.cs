@@ -20,6 +20,9 @@ public sealed class Triggers
         _rules = testConfig.Section("triggers");
     }
 
+    /// <summary>True when the testconfig has no [triggers]: nothing ever fires.</summary>
+    public bool IsEmpty => _rules.Count == 0;
+
     /// <summary>Starts the commands matching the new state and status; returns how many started.</summary>
     public int Fire(string state, string status, long testId, string runDir, EnvironmentScope env)
     {

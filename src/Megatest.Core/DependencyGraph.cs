@@ -101,10 +101,29 @@ public sealed class DependencyGraph
     {
         ArgumentNullException.ThrowIfNull(tests);
         var set = new HashSet<string>(tests, StringComparer.Ordinal);
-        var remaining = set.ToDictionary(
-            t => t,
-            t => Prerequisites(t).Count(p => set.Contains(p) && p != t) + (Prerequisites(t).Contains(t) ? 1 : 0),
-            StringComparer.Ordinal);
+        // Each test counts its prerequisites among the given tests (waiting on itself counts and is never met); each
+        // prerequisite knows who waits on it, so a pass over the order touches every dependency once.
+        var remaining = new Dictionary<string, int>(set.Count, StringComparer.Ordinal);
+        var waiters = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var t in set)
+        {
+            var count = 0;
+            foreach (var p in Prerequisites(t))
+            {
+                if (p == t)
+                {
+                    count++;
+                }
+                else if (set.Contains(p))
+                {
+                    count++;
+                    (waiters.TryGetValue(p, out var list) ? list : waiters[p] = []).Add(t);
+                }
+            }
+
+            remaining[t] = count;
+        }
+
         var ready = new SortedSet<string>(remaining.Where(kv => kv.Value == 0).Select(kv => kv.Key), StringComparer.Ordinal);
         var result = new List<string>(set.Count);
         while (ready.Count > 0)
@@ -112,9 +131,9 @@ public sealed class DependencyGraph
             var next = ready.Min!;
             ready.Remove(next);
             result.Add(next);
-            foreach (var t in set)
+            foreach (var t in waiters.GetValueOrDefault(next) ?? [])
             {
-                if (t != next && Prerequisites(t).Contains(next, StringComparer.Ordinal) && --remaining[t] == 0)
+                if (--remaining[t] == 0)
                 {
                     ready.Add(t);
                 }
@@ -123,7 +142,8 @@ public sealed class DependencyGraph
 
         if (result.Count != set.Count)
         {
-            var cycle = FindCycleWithin(set.Where(t => !result.Contains(t)), set)
+            var placed = result.ToHashSet(StringComparer.Ordinal);
+            var cycle = FindCycleWithin(set.Where(t => !placed.Contains(t)), set)
                 ?? throw new InvalidOperationException("Circular waiton dependency");
             throw new InvalidOperationException(DescribeCycle(cycle));
         }

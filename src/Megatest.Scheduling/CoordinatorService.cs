@@ -32,6 +32,12 @@ public sealed partial class CoordinatorService : IDisposable
     private readonly Dictionary<long, RunPlan> _plans = [];
     private readonly CancellationTokenSource _stopRequested = new();
     private readonly Dictionary<long, AgentInfo> _placement = [];
+
+    /// <summary>
+    /// Tests whose processes have ended (a TestEnded with Finishing): their slot is free, but they stay in flight until
+    /// the TestEnded that says their last statuses are committed; their agent, for when it is lost before that.
+    /// </summary>
+    private readonly Dictionary<long, AgentInfo> _finishing = [];
     private readonly Dictionary<long, string?> _groupOf = [];
     private readonly Queue<(AgentInfo Agent, string? Group)> _reservations = new();
     private readonly ConditionalWeakTable<RunPlan, LauncherRules> _launchers = new();
@@ -623,11 +629,26 @@ public sealed partial class CoordinatorService : IDisposable
 
     private void OnTestEnded(TestEnded ended)
     {
+        if (ended.Finishing)
+        {
+            // Its processes have ended: the slot (and its job group's share) takes the next test now. The row stays in
+            // flight, and its waiters wait for its committed state, until the final TestEnded.
+            if (_placement.Remove(ended.TestId, out var placed))
+            {
+                placed.Running.Remove(ended.TestId);
+                _groupOf.Remove(ended.TestId);
+                _finishing[ended.TestId] = placed;
+            }
+
+            return;
+        }
+
         if (_placement.Remove(ended.TestId, out var agent))
         {
             agent.Running.Remove(ended.TestId);
         }
 
+        _finishing.Remove(ended.TestId);
         _groupOf.Remove(ended.TestId);
         if (_plans.TryGetValue(ended.RunId, out var plan))
         {
@@ -961,9 +982,12 @@ public sealed partial class CoordinatorService : IDisposable
     /// <summary>The tests in flight on <paramref name="agent"/> will never report: they end INCOMPLETE/DEAD (then [setup] reruns applies).</summary>
     private void LoseTests(AgentInfo agent, string reason)
     {
-        foreach (var id in agent.Running.ToList())
+        // Finishing tests too: their last statuses may never have reached the database.
+        var finishing = _finishing.Where(kv => kv.Value == agent).Select(kv => kv.Key).ToList();
+        foreach (var id in agent.Running.Concat(finishing).ToList())
         {
             agent.Running.Remove(id);
+            _finishing.Remove(id);
             _placement.Remove(id);
             _groupOf.Remove(id);
             var plan = _plans.Values.FirstOrDefault(x => x.InFlight.Remove(id));
@@ -1040,6 +1064,7 @@ public sealed partial class CoordinatorService : IDisposable
             RunTimeLimitSeconds = launch.Test.RunTimeLimit,
             Preclean = plan.Request.Preclean,
             Attempt = plan.Attempts[id] = plan.Attempts.GetValueOrDefault(id) + 1,
+            FinishingEnds = true,
             ToplevelTestId = launch.Row.ItemPath.Length > 0 && plan.Row(launch.Test.Name, "") is { } top ? top.Id : 0,
         };
         if (plan.History.PreviousWaiver(plan, launch.Test.Name, launch.Row.ItemPath) is { } waiver)

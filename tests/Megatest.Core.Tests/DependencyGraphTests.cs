@@ -97,6 +97,30 @@ public class DependencyGraphTests
     }
 
     [Fact]
+    public void TopologicalOrderOfABenchmarkSizedDag_PutsEveryPrerequisiteFirst()
+    {
+        // The DAG benchmark's shape at 20,000 tests: groups of a root, a 98-way fan-out and a fan-in, each root waiting
+        // on the fan-in ten groups back. Ordering is linear in the dependencies (it once compared every pair of tests).
+        var waitons = new List<(string, string[])>();
+        for (var g = 0; g < 200; g++)
+        {
+            var root = $"g{g:D3}_a";
+            var fan = Enumerable.Range(1, 98).Select(j => $"g{g:D3}_b{j:D2}").ToArray();
+            waitons.Add((root, g >= 10 ? [$"g{g - 10:D3}_z"] : []));
+            waitons.AddRange(fan.Select(b => (b, new[] { root })));
+            waitons.Add(($"g{g:D3}_z", fan));
+        }
+
+        var graph = Graph([.. waitons]);
+        var order = graph.TopologicalOrder(waitons.Select(w => w.Item1));
+
+        Assert.Equal(20_000, order.Count);
+        var position = order.Select((t, i) => (t, i)).ToDictionary(x => x.t, x => x.i, StringComparer.Ordinal);
+        Assert.All(waitons, w => Assert.All(w.Item2, p => Assert.True(position[p] < position[w.Item1], $"{p} after {w.Item1}")));
+        Assert.Equal(["g000_a", "g000_b01", "g000_b02"], order.Take(3));
+    }
+
+    [Fact]
     public void PrerequisitesAndDependents()
     {
         Assert.Equal(["b"], s_mintest.Prerequisites("a"));

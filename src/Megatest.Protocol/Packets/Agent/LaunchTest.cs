@@ -70,4 +70,8 @@ public sealed record LaunchTest : IPacket
     /// <summary>Tests.id of the toplevel row when this is an item (0 otherwise); the test may set its log (-set-toplog).</summary>
     [Key(14)]
     public long ToplevelTestId { get; set; }
+
+    /// <summary>The coordinator takes a TestEnded with Finishing set, sent when the test's processes have ended, as the end of its slot.</summary>
+    [Key(15)]
+    public bool FinishingEnds { get; set; }
 }

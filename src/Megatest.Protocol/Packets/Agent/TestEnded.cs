@@ -3,7 +3,7 @@ using MessagePack;
 
 namespace Megatest.Protocol;
 
-/// <summary>An agent reports that a test has ended; sent after the db writer acknowledged its last status.</summary>
+/// <summary>An agent reports that a test has ended; sent after the db writer acknowledged its last status (and, when the launch said FinishingEnds, once before with Finishing set, as soon as its processes have ended).</summary>
 [MessagePackObject]
 public sealed record TestEnded : IPacket
 {
@@ -30,4 +30,8 @@ public sealed record TestEnded : IPacket
     /// <summary>Exit code of the body (or -1 when killed).</summary>
     [Key(4)]
     public int ExitCode { get; set; }
+
+    /// <summary>True: the test's processes have ended and its slot is free, but its last statuses may not be committed yet; the TestEnded without it follows once they are.</summary>
+    [Key(5)]
+    public bool Finishing { get; set; }
 }
