@@ -103,9 +103,15 @@ public sealed class StatusStreamClient : IDisposable
                     _logger.LogDebug("change stream live");
                 }
             }
-            else if (error is not null)
+            else if (error is not null && live)
             {
                 _logger.LogWarning("bad packet on the change stream: {Error}", error);
+            }
+            else if (error is not null)
+            {
+                // Not live yet: what the stream carries now is covered by the snapshots taken once it is, and a sealed
+                // change may come before the feed key does (the key comes with the first reply on the db writer link).
+                _logger.LogDebug("change stream, before it is live: {Error}", error);
             }
 
             while (_db.TryReceivePacket(false, TimeSpan.Zero, out var reply, out var replyError) || replyError is not null)
