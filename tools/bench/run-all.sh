@@ -21,8 +21,9 @@ echo "building (Release)..." >&2
 dotnet build -c Release -nologo -v q "$HERE/Megatest.Bench.slnx" >&2 || { echo "build failed" >&2; exit 1; }
 export NO_BUILD=1   # every run.sh below skips its own build
 
-# Other builds in the same tree have been seen to leave Debug-compiled (unoptimized) Megatest assemblies in these
-# Release folders. Before every section, check each Megatest assembly's DebuggableAttribute and put the Release
+# A solution build compiles project references outside the solution in Debug (every src project is in
+# Megatest.Bench.slnx for that reason), and other builds in the same tree have left Debug-compiled (unoptimized)
+# Megatest assemblies in these Release folders. Before every section, check each Megatest assembly's DebuggableAttribute and put the Release
 # build of any unoptimized one back from src/NAME/bin/Release.
 is_debug() { LC_ALL=C grep -q -aP '\x01\x00\x07\x01\x00\x00\x00\x00' "$1"; }  # DebuggingModes 0x107: optimizations disabled
 ensure_release() {
@@ -31,7 +32,8 @@ ensure_release() {
     [ -f "$f" ] && is_debug "$f" || continue
     name="$(basename "$f" .dll)"
     src="$ROOT/src/$name/bin/Release/net10.0/$name.dll"
-    if [ -f "$src" ] && ! is_debug "$src"; then cp -p "$src" "$f"; fixed=$((fixed + 1)); else echo "WARNING: $f is an unoptimized build" >&2; ASSEMBLY_NOTE=" **Warning: unoptimized (Debug) assembly in use: ${f#$ROOT/}.**"; fi
+    # Only a Release build at least as new as the unoptimized copy: an older one would be older code.
+    if [ -f "$src" ] && ! is_debug "$src" && ! [ "$f" -nt "$src" ]; then cp -p "$src" "$f"; fixed=$((fixed + 1)); else echo "WARNING: $f is an unoptimized build" >&2; ASSEMBLY_NOTE=" **Warning: unoptimized (Debug) assembly in use: ${f#$ROOT/}.**"; fi
   done
   [ "$fixed" = 0 ] || echo "replaced $fixed unoptimized Megatest assemblies by their Release builds" >&2
 }
