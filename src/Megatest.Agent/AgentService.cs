@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using Megatest.Protocol;
 using Megatest.Protocol.Transport;
+using Megatest.Protocol.Transport.Security;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NetMQ;
@@ -13,7 +14,9 @@ namespace Megatest.Agent;
 /// Runs tests on one host. Registers with the coordinator, takes LaunchTest packets, runs each test on its
 /// own thread and sends every status to the db writer, keeping each packet until the db writer has
 /// acknowledged it. Test processes on the host talk to the agent (never to SQLite) through the in-test
-/// endpoint.
+/// endpoint. With security (<see cref="AgentOptions.Security"/>) that endpoint is a CURVE server with a key pair of
+/// this start, and each test gets a key pair of its own: a connection is heard only after its AuthHello proves a
+/// running test's key, and then only for that test's packets.
 /// </summary>
 public sealed class AgentService : IDisposable, IStatusSink
 {
@@ -30,6 +33,15 @@ public sealed class AgentService : IDisposable, IStatusSink
     private DealerSocket? _coordinator;
     private DealerSocket? _db;
     private RouterSocket? _inTest;
+
+    /// <summary>The in-test endpoint's allowlist check; null on a plain agent (no crypto on that path).</summary>
+    private PeerGate? _inTestGate;
+    private string _inTestKey = "";
+
+    /// <summary>Running tests by the public key of the key pair made for them (secured agents only).</summary>
+    private readonly ConcurrentDictionary<string, TestExecution> _byKey = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<string> _endedKeys = new();
+    private readonly LogLimiter _inTestRefusals = new(TimeSpan.FromSeconds(10), 5);
     private NetMQPoller? _poller;
     private StatusJournal? _journal;
     private NetMQTimer? _timer;
@@ -80,7 +92,17 @@ public sealed class AgentService : IDisposable, IStatusSink
         Endpoints.Connect(_coordinator, _options.CoordinatorEndpoint, _options.Security);
         _db = ConnectDb();
         _inTest = Endpoints.Configure(new RouterSocket());
-        InTestEndpoint = Endpoints.Bind(_inTest, _options.InTestEndpoint);
+        TransportSecurity? inTestSecurity = null;
+        if (_options.Security is not null)
+        {
+            // A key pair of this start alone; tests learn its public half with the endpoint (CmdInfo.AgentKey).
+            var server = CurveKeyPair.Generate("in-test");
+            inTestSecurity = new TransportSecurity(server, server, AllowList.Empty);
+            _inTestKey = server.PublicKey;
+            _inTestGate = new PeerGate(server, key => _byKey.TryGetValue(key, out var exec) ? "test " + exec.Describe() : null, "agent in-test", _logger) { AcceptedLevel = LogLevel.Debug };
+        }
+
+        InTestEndpoint = Endpoints.Bind(_inTest, _options.InTestEndpoint, inTestSecurity);
         if (_options.JournalDirectory is { } journalDirectory)
         {
             _work.Enqueue(() => ResendJournal(journalDirectory));
@@ -137,6 +159,7 @@ public sealed class AgentService : IDisposable, IStatusSink
         _coordinator?.Dispose();
         _db?.Dispose();
         _inTest?.Dispose();
+        _inTestGate?.Dispose();
         _work.Dispose();
         _journal?.Dispose();
         _retired.Dispose();
@@ -234,6 +257,11 @@ public sealed class AgentService : IDisposable, IStatusSink
         }
 
         SendHeartbeat();
+        while (_endedKeys.TryDequeue(out var ended))
+        {
+            _inTestGate?.Forget(ended);
+        }
+
         if (now - Interlocked.Read(ref _lastHeard) > Math.Max(3 * _heartbeatMs, 2000))
         {
             // The coordinator sends a heartbeat every interval; three missed mean it may have restarted and does not
@@ -346,10 +374,18 @@ public sealed class AgentService : IDisposable, IStatusSink
             return;
         }
 
-        var exec = new TestExecution(launch, this, _areas, _options.MegatestExecutable, InTestEndpoint, _logger, _stopping);
+        var exec = new TestExecution(launch, this, _areas, _options.MegatestExecutable, InTestEndpoint, _logger, _stopping)
+        {
+            Keys = _inTestGate is null ? null : new InTestKeys(_inTestKey, CurveKeyPair.Generate("test-" + launch.TestId.ToString(System.Globalization.CultureInfo.InvariantCulture))),
+        };
         if (!_running.TryAdd(launch.TestId, exec))
         {
             return; // already running here: a repeated launch
+        }
+
+        if (exec.Keys is { } keys)
+        {
+            _byKey[keys.PublicKey] = exec;
         }
 
         _started++;
@@ -379,6 +415,13 @@ public sealed class AgentService : IDisposable, IStatusSink
 
             _running.TryRemove(launch.TestId, out _);
             _finishing.TryRemove(launch.TestId, out _);
+            if (exec.Keys is { } endedKeys)
+            {
+                // The test's key dies with it: a hello with it is refused from now on; the poller forgets its connections.
+                _byKey.TryRemove(endedKeys.PublicKey, out _);
+                _endedKeys.Enqueue(endedKeys.PublicKey);
+            }
+
             if (exec.StoppedWithAgent)
             {
                 // Not the test's result: the coordinator sees this agent go (AgentBye, or its silence) and runs it again.
@@ -434,33 +477,80 @@ public sealed class AgentService : IDisposable, IStatusSink
 
     private void DrainInTest()
     {
-        while (_inTest!.TryReceivePacket(true, TimeSpan.Zero, out var received, out var error) || error is not null)
+        var inTest = _inTest!;
+        NetMQMessage? msg = null;
+        while (inTest.TryReceiveMultipartMessage(TimeSpan.Zero, ref msg))
         {
-            if (received is null)
+            var message = msg;
+            msg = null;
+            string? peerKey = null;
+            if (_inTestGate is not null && !_inTestGate.Admit(inTest, message, out peerKey))
+            {
+                continue; // a hello (answered), or a packet from a connection that has not proved a test's key (dropped, logged)
+            }
+
+            if (!PacketSocketExtensions.TryDecode(message, hasRouting: true, out var received, out var error))
             {
                 _logger.LogWarning("bad packet from a test process: {Error}", error);
                 continue;
             }
 
-            var routing = received.Routing!;
+            var routing = received!.Routing!;
             var corr = received.Header.MessageId;
-            var testId = received.Packet switch
+            if (!InTestSender(received.Packet, peerKey, out var exec, out var refusal))
             {
-                Step s => s.TestId,
-                StatusChange s => s.TestId,
-                TestData d => d.TestId,
-                _ => 0L,
-            };
-            var exec = _running.Values.FirstOrDefault(e => e.Owns(testId));
-            if (exec is null && received.Packet is not TestMetaUpdate)
-            {
-                _inTest!.SendPacket(_stamp, new Ack { Ok = false, Error = $"test {testId} is not running on this agent" }, corr, routing);
+                inTest.SendPacket(_stamp, new Ack { Ok = false, Error = refusal }, corr, routing);
                 continue;
             }
 
             exec?.Observe(received.Packet);
             SendAsync(received.Packet).ContinueWith(t => _work.Enqueue(() => _inTest!.SendPacket(_stamp, t.Result, corr, routing)), TaskScheduler.Default);
         }
+    }
+
+    /// <summary>
+    /// Finds the running test a packet from a test process is about. On a plain agent that is the test whose id it names
+    /// (a TestMetaUpdate needs none); on a secured one it is the test whose key the connection proved (<paramref name="peerKey"/>),
+    /// and the packet must be about that test. False with the reason when the packet is refused.
+    /// </summary>
+    private bool InTestSender(IPacket packet, string? peerKey, out TestExecution? exec, out string refusal)
+    {
+        refusal = "";
+        if (peerKey is null)
+        {
+            var testId = packet switch
+            {
+                Step s => s.TestId,
+                StatusChange s => s.TestId,
+                TestData d => d.TestId,
+                _ => 0L,
+            };
+            exec = _running.Values.FirstOrDefault(e => e.Owns(testId));
+            if (exec is null && packet is not TestMetaUpdate)
+            {
+                refusal = $"test {testId} is not running on this agent";
+                return false;
+            }
+
+            return true;
+        }
+
+        if (!_byKey.TryGetValue(peerKey, out exec))
+        {
+            _inTestGate!.Forget(peerKey);
+            refusal = "the key of this test is no longer valid: the test has ended";
+        }
+        else if (!exec.MayReport(packet))
+        {
+            refusal = $"the key of test {exec.Describe()} is good only for that test's own packets; {packet.Code} about another test refused";
+        }
+        else
+        {
+            return true;
+        }
+
+        _inTestRefusals.Log(_logger, LogLevel.Warning, "agent in-test refused a packet: " + refusal);
+        return false;
     }
 
     private sealed record Pending(PacketHeader Header, IPacket Packet, TaskCompletionSource<Ack> Completion, long SentAt);

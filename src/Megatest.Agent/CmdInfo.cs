@@ -12,6 +12,18 @@ public sealed record CmdInfo
     /// <summary>The agent endpoint for in-test commands.</summary>
     public string AgentEndpoint { get; init; } = "";
 
+    /// <summary>
+    /// The public key (Z85) of the agent's in-test endpoint when it is a CURVE server (an agent running with
+    /// <c>[services] security curve</c>); "" when the endpoint is plain. The test's own key pair is in <see cref="KeyVariable"/>.
+    /// </summary>
+    public string AgentKey { get; init; } = "";
+
+    /// <summary>
+    /// The environment variable that holds, in a secured agent's test processes, the secret half (Z85) of the key pair the
+    /// agent made for that test. It is never written to a file (megatest.sh leaves it out) and dies with the test.
+    /// </summary>
+    public const string KeyVariable = "MT_INTEST_KEY";
+
     /// <summary>runs.id.</summary>
     public long RunId { get; init; }
 

@@ -81,8 +81,30 @@ public sealed partial class TestExecution
     /// </summary>
     public void OnFinishing(Action<TestEnded> finishing) => _finishing = finishing;
 
+    /// <summary>
+    /// With a secured agent: the key pair made for this test alone, whose secret half its processes get in
+    /// <see cref="CmdInfo.KeyVariable"/>, and the public key of the agent's in-test endpoint; null on a plain agent.
+    /// </summary>
+    public InTestKeys? Keys { get; init; }
+
     /// <summary>True when <paramref name="testId"/> is this execution's test (or, for an item, its toplevel: -set-toplog).</summary>
     public bool Owns(long testId) => testId == _launch.TestId || (testId != 0 && testId == _launch.ToplevelTestId);
+
+    /// <summary>
+    /// True when a process of this test may send <paramref name="packet"/>: a Step, StatusChange or TestData of its own
+    /// test id (see <see cref="Owns"/>), or a TestMetaUpdate of its own test name.
+    /// </summary>
+    public bool MayReport(IPacket packet) => packet switch
+    {
+        Step s => Owns(s.TestId),
+        StatusChange s => Owns(s.TestId),
+        TestData d => Owns(d.TestId),
+        TestMetaUpdate m => m.TestName == _launch.TestName,
+        _ => false,
+    };
+
+    /// <summary>"NAME/ITEM (id N)", for log lines.</summary>
+    public string Describe() => $"{_launch.TestName}/{_launch.ItemPath} (id {_launch.TestId})";
 
     /// <summary>Sees a packet a test process sent about itself (e.g. a runscript setting COMPLETED).</summary>
     public void Observe(IPacket packet)
@@ -363,6 +385,11 @@ public sealed partial class TestExecution
         }
 
         psi.Environment["PWD"] = cwd; // as after `cd`: the work area seen through the link tree
+        if (Keys is { } keys)
+        {
+            psi.Environment[CmdInfo.KeyVariable] = keys.Secret;
+        }
+
         Process p;
         lock (_lock)
         {
@@ -472,6 +499,7 @@ public sealed partial class TestExecution
         var cmdInfo = new CmdInfo
         {
             AgentEndpoint = _inTestEndpoint,
+            AgentKey = Keys?.AgentKey ?? "",
             RunId = _launch.RunId,
             TestId = _launch.TestId,
             ToplevelTestId = _launch.ToplevelTestId,
@@ -484,6 +512,7 @@ public sealed partial class TestExecution
             RunName = _launch.RunName,
         };
         env.Set("MT_CMDINFO", cmdInfo.Encode());
+        env.Set(CmdInfo.KeyVariable, null); // only ever given to the processes themselves (WithKey), never written to megatest.sh
         env.Set("MT_RUN_AREA_HOME", area.TopPath);
         env.Set("MT_TESTSUITENAME", env.Get("MT_TESTSUITENAME") ?? Path.GetFileName(area.TopPath));
         env.Set("MT_TEST_RUN_DIR", dirs.LinkDir);
@@ -604,6 +633,7 @@ public sealed partial class TestExecution
             env.Set("MT_TEST_NAME", _launch.TestName);
             env.Set("MT_TEST_RUN_DIR", _runDir);
             env.Set("MT_ITEMPATH", _launch.ItemPath);
+            env.Set(CmdInfo.KeyVariable, Keys?.Secret);
             _triggers.Fire(_state, _status, _launch.TestId, _runDir, env);
         }
     }

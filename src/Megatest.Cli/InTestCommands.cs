@@ -5,6 +5,7 @@ using Megatest.Agent;
 using Megatest.LogPro;
 using Megatest.Protocol;
 using Megatest.Protocol.Transport;
+using Megatest.Protocol.Transport.Security;
 using NetMQ;
 using NetMQ.Sockets;
 
@@ -14,10 +15,13 @@ namespace Megatest.Cli;
 /// Commands a running test calls as $MT_MEGATEST (SPEC §7.1 "Test helpers"): each sends a status packet to
 /// the local agent, which forwards it to the db writer and answers once it is committed.
 /// Exit codes: 5 outside a test, 6 when :state or :status is missing, 1 when the agent refuses.
+/// When the agent's in-test endpoint is secured (<see cref="CmdInfo.AgentKey"/> set), the command connects over CURVE and
+/// proves the test's own key (<see cref="CmdInfo.KeyVariable"/>) with an AuthHello before its packets.
 /// </summary>
 public static class InTestCommands
 {
     private static readonly TimeSpan s_ackTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan s_refusalCheck = TimeSpan.FromMilliseconds(200);
 
     /// <summary>True when the command line asks for an in-test command.</summary>
     public static bool Applies(CliArgs args)
@@ -229,10 +233,36 @@ public static class InTestCommands
         return sent != 0 ? sent : code;
     }
 
+    /// <summary>The CURVE keys for a secured agent's in-test endpoint (null when it is plain); the test's key pair comes from its environment.</summary>
+    private static TransportSecurity? AgentSecurity(CmdInfo info)
+    {
+        if (info.AgentKey.Length == 0)
+        {
+            return null;
+        }
+
+        var secret = Environment.GetEnvironmentVariable(CmdInfo.KeyVariable)?.Trim();
+        if (string.IsNullOrEmpty(secret))
+        {
+            throw new UsageException($"the agent's in-test endpoint is secured and {CmdInfo.KeyVariable} is not set: in-test commands work only in the processes the agent started for the test", 5);
+        }
+
+        try
+        {
+            var agent = new CurveKeyPair("the agent's in-test endpoint (MT_CMDINFO AgentKey)", info.AgentKey, null);
+            _ = agent.PublicBytes; // a malformed key fails here, named
+            return new TransportSecurity(CurveKeyPair.FromSecret("test", secret, CmdInfo.KeyVariable), agent, AllowList.Empty);
+        }
+        catch (FormatException ex)
+        {
+            throw new UsageException(ex.Message, 5);
+        }
+    }
+
     private static int Send(CmdInfo info, IReadOnlyList<IPacket> packets)
     {
         using var socket = Endpoints.Configure(new DealerSocket());
-        socket.Connect(info.AgentEndpoint);
+        Endpoints.Connect(socket, info.AgentEndpoint, AgentSecurity(info));
         var stamp = new PacketStamp($"test@{Environment.MachineName}-{Environment.ProcessId}");
         try
         {
@@ -248,7 +278,7 @@ public static class InTestCommands
                         throw new UsageException($"no answer from the agent at {info.AgentEndpoint} within {s_ackTimeout.TotalSeconds:0} s");
                     }
 
-                    if (socket.TryReceivePacket(false, left, out var received, out _) && received!.Header.CorrelationId == header.MessageId)
+                    if (socket.TryReceivePacket(false, left < s_refusalCheck ? left : s_refusalCheck, out var received, out _) && received!.Header.CorrelationId == header.MessageId)
                     {
                         if (received.Packet is Ack { Ok: false } nack)
                         {
@@ -256,6 +286,11 @@ public static class InTestCommands
                         }
 
                         break;
+                    }
+
+                    if (SecureLink.Refusal(socket) is { } refusal)
+                    {
+                        throw new UsageException($"refused: the agent did not accept this test's key ({CmdInfo.KeyVariable}): {refusal.Outcome}: {refusal.Reason}");
                     }
                 }
             }

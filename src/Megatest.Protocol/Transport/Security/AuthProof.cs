@@ -37,9 +37,19 @@ public static class AuthProof
     /// <summary>Checks <paramref name="hello"/> as the server with <paramref name="server"/> for a peer with <paramref name="routingIdentity"/>; returns the reply to send.</summary>
     public static AuthReply Verify(AuthHello hello, CurveKeyPair server, AllowList allowList, byte[] routingIdentity)
     {
+        ArgumentNullException.ThrowIfNull(allowList);
+        return Verify(hello, server, allowList.NameOf, routingIdentity);
+    }
+
+    /// <summary>
+    /// Checks <paramref name="hello"/> like <see cref="Verify(AuthHello, CurveKeyPair, AllowList, byte[])"/>, with the keys a
+    /// server accepts given by <paramref name="nameOf"/> (public key, Z85, to its name, or null when not accepted).
+    /// </summary>
+    public static AuthReply Verify(AuthHello hello, CurveKeyPair server, Func<string, string?> nameOf, byte[] routingIdentity)
+    {
         ArgumentNullException.ThrowIfNull(hello);
         ArgumentNullException.ThrowIfNull(server);
-        ArgumentNullException.ThrowIfNull(allowList);
+        ArgumentNullException.ThrowIfNull(nameOf);
         ArgumentNullException.ThrowIfNull(routingIdentity);
         if (routingIdentity.Length < MinIdentityBytes)
         {
@@ -51,7 +61,7 @@ public static class AuthProof
             return Refuse(AuthOutcome.BadProof, "PublicKey is not a 40-character Z85 key");
         }
 
-        if (allowList.NameOf(hello.PublicKey) is not { } name)
+        if (nameOf(hello.PublicKey) is not { } name)
         {
             return Refuse(AuthOutcome.UnknownKey, $"key {hello.PublicKey} is not in the server's allowlist");
         }

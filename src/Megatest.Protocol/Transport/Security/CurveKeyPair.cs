@@ -21,6 +21,13 @@ public sealed record CurveKeyPair(string Name, string PublicKey, string? SecretK
         return new CurveKeyPair(name, cert.PublicKeyZ85, cert.SecretKeyZ85);
     }
 
+    /// <summary>The key pair of secret key <paramref name="secretZ85"/> (its public half derived); <paramref name="what"/> names it in the error.</summary>
+    public static CurveKeyPair FromSecret(string name, string secretZ85, string what)
+    {
+        var cert = NetMQCertificate.CreateFromSecretKey(Decode(secretZ85, what));
+        return new CurveKeyPair(name, cert.PublicKeyZ85, cert.SecretKeyZ85);
+    }
+
     /// <summary>The public key as bytes.</summary>
     public byte[] PublicBytes => Decode(PublicKey, "public key of " + Name);
 

@@ -3,12 +3,13 @@ using Microsoft.Extensions.Logging;
 namespace Megatest.Protocol.Transport.Security;
 
 /// <summary>Writes at most <c>perWindow</c> lines every window, then one line counting what it left out.</summary>
-internal sealed class LogLimiter(TimeSpan window, int perWindow)
+public sealed class LogLimiter(TimeSpan window, int perWindow)
 {
     private long _windowStart = Environment.TickCount64;
     private int _written;
     private int _suppressed;
 
+    /// <summary>Logs <paramref name="message"/> at <paramref name="level"/> unless this window's lines are spent.</summary>
     public void Log(ILogger logger, LogLevel level, string message)
     {
         var now = Environment.TickCount64;

@@ -12,12 +12,15 @@ namespace Megatest.Protocol.Transport.Security;
 /// other packet passes only when its routing identity has authenticated, else it is dropped, answered with a
 /// not-authenticated <see cref="AuthReply"/> and logged (at most a few lines every 10 s). Without security every
 /// message passes. A secured gate also logs every TCP connection accepted and closed (a peer without CURVE, or with
-/// another server key, is closed by ZeroMQ during the handshake and never reaches <see cref="Admit"/>).
+/// another server key, is closed by ZeroMQ during the handshake and never reaches <see cref="Admit(NetMQSocket, NetMQMessage)"/>).
+/// The keys accepted are those of the allowlist (the daemons) or any other set (an agent's in-test endpoint accepts the
+/// key pair it made for each test it runs).
 /// </summary>
 public sealed class PeerGate : IDisposable
 {
     private const int MaxPeers = 65_536;
-    private readonly TransportSecurity? _security;
+    private readonly CurveKeyPair? _server;
+    private readonly Func<string, string?>? _nameOf;
     private readonly ILogger _logger;
     private readonly string _role;
     private readonly PacketStamp _stamp;
@@ -31,9 +34,24 @@ public sealed class PeerGate : IDisposable
 
     /// <summary>Creates the gate of <paramref name="role"/> ("db writer", "coordinator"); null security admits everything.</summary>
     public PeerGate(TransportSecurity? security, string role, ILogger? logger = null)
+        : this(role, logger, security?.Own, security is null ? null : key => security.AllowList.NameOf(key))
+    {
+    }
+
+    /// <summary>
+    /// Creates the gate of a server with key pair <paramref name="server"/> that accepts the public keys (Z85) for which
+    /// <paramref name="nameOf"/> gives a name (asked at each hello, so the set may change).
+    /// </summary>
+    public PeerGate(CurveKeyPair server, Func<string, string?> nameOf, string role, ILogger? logger = null)
+        : this(role, logger, server ?? throw new ArgumentNullException(nameof(server)), nameOf ?? throw new ArgumentNullException(nameof(nameOf)))
+    {
+    }
+
+    private PeerGate(string role, ILogger? logger, CurveKeyPair? server, Func<string, string?>? nameOf)
     {
         ArgumentNullException.ThrowIfNull(role);
-        _security = security;
+        _server = server;
+        _nameOf = nameOf;
         _role = role;
         _logger = logger ?? NullLogger.Instance;
         _stamp = new PacketStamp(role + "@" + Environment.MachineName);
@@ -42,11 +60,14 @@ public sealed class PeerGate : IDisposable
     /// <summary>The db writer's feed key, handed to every peer it accepts (AuthReply.FeedKey); null for a server without a feed.</summary>
     public FeedKey? Feed { get; init; }
 
+    /// <summary>The level of the line logged for each accepted hello (default Information; a busy endpoint may choose Debug).</summary>
+    public LogLevel AcceptedLevel { get; init; } = LogLevel.Information;
+
     /// <summary>With security, logs the TCP connections of <paramref name="socket"/> (call after it is bound).</summary>
     public void Watch(NetMQSocket socket)
     {
         ArgumentNullException.ThrowIfNull(socket);
-        if (_security is null || _monitor is not null)
+        if (_server is null || _monitor is not null)
         {
             return;
         }
@@ -102,11 +123,18 @@ public sealed class PeerGate : IDisposable
     public long Refused => Interlocked.Read(ref _refused);
 
     /// <summary>True when the service should handle <paramref name="msg"/> (received on <paramref name="router"/>); false when the gate consumed it.</summary>
-    public bool Admit(NetMQSocket router, NetMQMessage msg)
+    public bool Admit(NetMQSocket router, NetMQMessage msg) => Admit(router, msg, out _);
+
+    /// <summary>
+    /// Like <see cref="Admit(NetMQSocket, NetMQMessage)"/>; when the message passes a secured gate, <paramref name="peerKey"/>
+    /// is the public key (Z85) its peer authenticated with (null without security).
+    /// </summary>
+    public bool Admit(NetMQSocket router, NetMQMessage msg, out string? peerKey)
     {
         ArgumentNullException.ThrowIfNull(router);
         ArgumentNullException.ThrowIfNull(msg);
-        if (_security is null)
+        peerKey = null;
+        if (_server is null)
         {
             return true;
         }
@@ -130,6 +158,7 @@ public sealed class PeerGate : IDisposable
         if (authenticated)
         {
             peer!.LastSeen = Environment.TickCount64;
+            peerKey = peer.PublicKey;
             return true;
         }
 
@@ -145,7 +174,7 @@ public sealed class PeerGate : IDisposable
         AuthReply reply;
         if (PacketCodec.TryDecodeBody(header.Code, msg[2].Buffer.AsMemory(0, msg[2].MessageSize), out var body, out var error))
         {
-            reply = AuthProof.Verify((AuthHello)body!, _security!.Own, _security.AllowList, identity);
+            reply = AuthProof.Verify((AuthHello)body!, _server!, _nameOf!, identity);
         }
         else
         {
@@ -156,12 +185,12 @@ public sealed class PeerGate : IDisposable
         {
             if (_peers.Count >= MaxPeers)
             {
-                Forget();
+                ForgetStale();
             }
 
-            _peers[key] = new Peer(reply.KeyName) { LastSeen = Environment.TickCount64 };
+            _peers[key] = new Peer(((AuthHello)body!).PublicKey) { LastSeen = Environment.TickCount64 };
             reply.FeedKey = Feed?.Text ?? "";
-            _logger.LogInformation("{Role} authenticated a peer as {Name} ({Sender})", _role, reply.KeyName, header.SenderId);
+            _logger.Log(AcceptedLevel, "{Role} authenticated a peer as {Name} ({Sender})", _role, reply.KeyName, header.SenderId);
         }
         else
         {
@@ -173,7 +202,16 @@ public sealed class PeerGate : IDisposable
         router.SendPacket(_stamp, reply, header.MessageId, identity);
     }
 
-    private void Forget()
+    /// <summary>Forgets every peer that authenticated with <paramref name="publicKey"/> (Z85): they must say a hello again, which a key no longer accepted fails.</summary>
+    public void Forget(string publicKey)
+    {
+        foreach (var gone in _peers.Where(p => p.Value.PublicKey == publicKey).Select(p => p.Key).ToList())
+        {
+            _peers.Remove(gone);
+        }
+    }
+
+    private void ForgetStale()
     {
         // Peers that went quiet longest go first; they say their hello again if they come back.
         foreach (var stale in _peers.OrderBy(p => p.Value.LastSeen).Take(MaxPeers / 2).Select(p => p.Key).ToList())
@@ -182,9 +220,9 @@ public sealed class PeerGate : IDisposable
         }
     }
 
-    private sealed class Peer(string name)
+    private sealed class Peer(string publicKey)
     {
-        public string Name { get; } = name;
+        public string PublicKey { get; } = publicKey;
 
         public long LastSeen { get; set; }
     }
