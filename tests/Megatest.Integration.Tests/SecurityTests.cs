@@ -25,12 +25,7 @@ public sealed class SecurityTests : IDisposable
     [Fact]
     public async Task CurveSite_RunsWithListedKeys_RefusesOthers_AndEncryptsTheWire()
     {
-        var keys = Path.Combine(_tmp.Path, "keys");
-        foreach (var args in new[] { new[] { "create", "server" }, ["create", "alice"], ["create", "mallory", "--no-allow"] })
-        {
-            var made = await MegatestProcess.RunAsync(_tmp.Path, s_timeout, ["keys", .. args, "--keys-dir", keys]);
-            Assert.True(made.ExitCode == 0, made.ToString());
-        }
+        var keys = await CreateKeysAsync(_tmp.Path, ["server"], ["alice"], ["mallory", "--no-allow"]);
 
         var list = await MegatestProcess.RunAsync(_tmp.Path, s_timeout, "keys", "list", "--keys-dir", keys);
         Assert.True(list.ExitCode == 0, list.ToString());
@@ -42,7 +37,7 @@ public sealed class SecurityTests : IDisposable
 
         var area = _tmp.CopyFrom(Path.Combine(TestPaths.SharedAreas, "mintest"), "mintest");
         Directory.CreateDirectory(Path.Combine(area, "runs"));
-        using var site = await DaemonSite.StartAsync(area, moreServices: $"security curve\nkeys-dir {keys}\nkey alice\n");
+        using var site = await DaemonSite.StartAsync(area, moreServices: CurveServices(keys));
         await site.AddAgentsAsync("agent", 1, slots: 2);
 
         // Listed keys: the run goes through the daemons and ends.
@@ -120,6 +115,22 @@ public sealed class SecurityTests : IDisposable
         Assert.Contains(store.Load("mallory", needSecret: false).PublicKey, site.Coordinator.Stderr, StringComparison.Ordinal);
     }
 
+    /// <summary>Makes key pairs with <c>megatest keys create NAME [ARGS]</c> in DIR/keys (one entry a key); returns that directory.</summary>
+    internal static async Task<string> CreateKeysAsync(string dir, params string[][] creates)
+    {
+        var keys = Path.Combine(dir, "keys");
+        foreach (var args in creates)
+        {
+            var made = await MegatestProcess.RunAsync(dir, s_timeout, ["keys", "create", .. args, "--keys-dir", keys]);
+            Assert.True(made.ExitCode == 0, made.ToString());
+        }
+
+        return keys;
+    }
+
+    /// <summary>The [services] lines of a site with <c>security curve</c>, keys in <paramref name="keys"/>, whose clients (and agents) use alice's key.</summary>
+    internal static string CurveServices(string keys) => $"security curve\nkeys-dir {keys}\nkey alice\n";
+
     private static async Task SealedFeedAsync(string area, string keys, PacketStamp stamp)
     {
         var publish = System.Text.RegularExpressions.Regex.Match(File.ReadAllText(Path.Combine(area, "megatest.config")), @"dbwriter-publish (\S+)").Groups[1].Value;
@@ -161,7 +172,8 @@ public sealed class SecurityTests : IDisposable
         Assert.Contains("[services] security tls: expected curve or none", bad.Stderr, StringComparison.Ordinal);
     }
 
-    private static async Task NullGreetingAsync(string endpoint)
+    /// <summary>Offers the NULL mechanism to <paramref name="endpoint"/> on a raw TCP connection; returns when the server closes it (a CURVE server does so in the handshake).</summary>
+    internal static async Task NullGreetingAsync(string endpoint)
     {
         var port = int.Parse(endpoint[(endpoint.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
         using var tcp = new TcpClient();
