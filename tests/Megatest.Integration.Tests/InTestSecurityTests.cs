@@ -72,47 +72,45 @@ public sealed class InTestSecurityTests : IDisposable
             await Wait.UntilAsync(() => File.Exists(Path.Combine(alphaDir, "gate")) && File.Exists(Path.Combine(betaDir, "gate")), s_timeout, "both tests waiting on their gate");
             var alpha = ReadCmdInfo(alphaDir);
             var beta = ReadCmdInfo(betaDir);
-            var alphaKey = CurveKeyPair.FromSecret("alpha", File.ReadAllText(Path.Combine(alphaDir, "intest.key")), "alpha's key");
-            var agentKey = new CurveKeyPair("agent in-test", alpha.AgentKey ?? "", null);
             var endpoint = alpha.AgentEndpoint;
             var stamp = new PacketStamp("rogue@test");
 
-            // (2) Without CURVE: a raw NULL greeting is cut off in the handshake, and a plain DEALER's Step is never read.
+            // (2) Without CURVE: a plain DEALER's Step is never read, and a raw NULL greeting is cut off in the handshake.
+            using var plain = Endpoints.Configure(new DealerSocket());
+            plain.Connect(endpoint);
+            plain.SendPacket(stamp, new Step { TestId = alpha.TestId, StepName = "rogue-plain", State = "end", Status = "0" });
             await SecurityTests.NullGreetingAsync(endpoint);
-            using (var plain = Endpoints.Configure(new DealerSocket()))
-            {
-                plain.Connect(endpoint);
-                plain.SendPacket(stamp, new Step { TestId = alpha.TestId, StepName = "rogue-plain", State = "end", Status = "0" });
 
-                // (2) CURVE with a key the agent never made: the hello is refused and the Step dropped.
-                using var unknown = Endpoints.Configure(new DealerSocket());
-                Endpoints.Connect(unknown, endpoint, new TransportSecurity(CurveKeyPair.Generate("mallory"), agentKey, AllowList.Empty));
-                unknown.SendPacket(stamp, new Step { TestId = alpha.TestId, StepName = "rogue-unknown", State = "end", Status = "0" });
-                Assert.Equal(AuthOutcome.UnknownKey, Assert.IsType<AuthReply>(Receive(unknown)).Outcome);
-                Assert.Equal(AuthOutcome.NotAuthenticated, Assert.IsType<AuthReply>(Receive(unknown)).Outcome);
+            // (2) CURVE with a key the agent never made: the hello is refused and the Step dropped.
+            var agentKey = new CurveKeyPair("agent in-test", alpha.AgentKey ?? "", null);
+            using var unknown = Endpoints.Configure(new DealerSocket());
+            Endpoints.Connect(unknown, endpoint, new TransportSecurity(CurveKeyPair.Generate("mallory"), agentKey, AllowList.Empty));
+            unknown.SendPacket(stamp, new Step { TestId = alpha.TestId, StepName = "rogue-unknown", State = "end", Status = "0" });
+            Assert.Equal(AuthOutcome.UnknownKey, Assert.IsType<AuthReply>(Receive(unknown)).Outcome);
+            Assert.Equal(AuthOutcome.NotAuthenticated, Assert.IsType<AuthReply>(Receive(unknown)).Outcome);
 
-                // (2) CURVE without any AuthHello: the Step is dropped.
-                using var silent = Endpoints.Configure(new DealerSocket());
-                new TransportSecurity(CurveKeyPair.Generate("silent"), agentKey, AllowList.Empty).Client(silent);
-                silent.Options.Identity = System.Text.Encoding.ASCII.GetBytes(Guid.NewGuid().ToString("N"));
-                silent.Connect(endpoint);
-                silent.SendPacket(stamp, new Step { TestId = alpha.TestId, StepName = "rogue-nohello", State = "end", Status = "0" });
-                Assert.Equal(AuthOutcome.NotAuthenticated, Assert.IsType<AuthReply>(Receive(silent)).Outcome);
+            // (2) CURVE without any AuthHello: the Step is dropped.
+            using var silent = Endpoints.Configure(new DealerSocket());
+            new TransportSecurity(CurveKeyPair.Generate("silent"), agentKey, AllowList.Empty).Client(silent);
+            silent.Options.Identity = System.Text.Encoding.ASCII.GetBytes(Guid.NewGuid().ToString("N"));
+            silent.Connect(endpoint);
+            silent.SendPacket(stamp, new Step { TestId = alpha.TestId, StepName = "rogue-nohello", State = "end", Status = "0" });
+            Assert.Equal(AuthOutcome.NotAuthenticated, Assert.IsType<AuthReply>(Receive(silent)).Outcome);
 
-                // (3) Alpha's own key: good for alpha's packets, refused for beta's id and beta's test_meta.
-                using var borrowed = Endpoints.Configure(new DealerSocket());
-                Endpoints.Connect(borrowed, endpoint, new TransportSecurity(alphaKey, agentKey, AllowList.Empty));
-                Assert.True(Assert.IsType<AuthReply>(Receive(borrowed)).Accepted);
-                var other = Assert.IsType<Ack>(Request(borrowed, new Step { TestId = beta.TestId, StepName = "borrowed-other", State = "end", Status = "0" }));
-                Assert.False(other.Ok);
-                Assert.Contains("good only for that test's own packets", other.Error, StringComparison.Ordinal);
-                Assert.False(Assert.IsType<Ack>(Request(borrowed, new TestMetaUpdate { TestName = "beta", Description = "borrowed" })).Ok);
-                Assert.True(Assert.IsType<Ack>(Request(borrowed, new Step { TestId = alpha.TestId, StepName = "borrowed-own", State = "end", Status = "0" })).Ok);
+            // (3) Alpha's own key: good for alpha's packets, refused for beta's id and beta's test_meta.
+            var alphaKey = CurveKeyPair.FromSecret("alpha", File.ReadAllText(Path.Combine(alphaDir, "intest.key")), "alpha's key");
+            using var borrowed = Endpoints.Configure(new DealerSocket());
+            Endpoints.Connect(borrowed, endpoint, new TransportSecurity(alphaKey, agentKey, AllowList.Empty));
+            Assert.True(Assert.IsType<AuthReply>(Receive(borrowed)).Accepted);
+            var other = Assert.IsType<Ack>(Request(borrowed, new Step { TestId = beta.TestId, StepName = "borrowed-other", State = "end", Status = "0" }));
+            Assert.False(other.Ok);
+            Assert.Contains("good only for that test's own packets", other.Error, StringComparison.Ordinal);
+            Assert.False(Assert.IsType<Ack>(Request(borrowed, new TestMetaUpdate { TestName = "beta", Description = "borrowed" })).Ok);
+            Assert.True(Assert.IsType<Ack>(Request(borrowed, new Step { TestId = alpha.TestId, StepName = "borrowed-own", State = "end", Status = "0" })).Ok);
 
-                // The plain DEALER never got an answer: the agent never read its Step (everything above was answered meanwhile).
-                NetMQMessage? nothing = null;
-                Assert.False(plain.TryReceiveMultipartMessage(TimeSpan.Zero, ref nothing));
-            }
+            // The plain DEALER never got an answer: the agent never read its Step (everything above was answered meanwhile).
+            NetMQMessage? nothing = null;
+            Assert.False(plain.TryReceiveMultipartMessage(TimeSpan.Zero, ref nothing));
 
             foreach (var dir in new[] { alphaDir, betaDir })
             {
@@ -123,11 +121,9 @@ public sealed class InTestSecurityTests : IDisposable
             Assert.True(run.ExitCode == 0, run.ToString() + site);
 
             // Alpha's key died with alpha: a hello with it is refused now.
-            using (var late = Endpoints.Configure(new DealerSocket()))
-            {
-                Endpoints.Connect(late, endpoint, new TransportSecurity(alphaKey, agentKey, AllowList.Empty));
-                Assert.Equal(AuthOutcome.UnknownKey, Assert.IsType<AuthReply>(Receive(late)).Outcome);
-            }
+            using var late = Endpoints.Configure(new DealerSocket());
+            Endpoints.Connect(late, endpoint, new TransportSecurity(alphaKey, agentKey, AllowList.Empty));
+            Assert.Equal(AuthOutcome.UnknownKey, Assert.IsType<AuthReply>(Receive(late)).Outcome);
 
             using var db = new AreaDb(Path.Combine(area, "megatest.db"));
             Assert.Equal(("COMPLETED", "PASS"), (db.Tests("r1")[("alpha", "")].State, db.Tests("r1")[("alpha", "")].Status));
