@@ -93,6 +93,33 @@ public sealed class SecureLinkTests : IDisposable
     }
 
     [Fact]
+    public void GateOverAKeySetOfItsOwn_TellsWhichKeyAPacketCameWith_AndForgetsAKeyOnRequest()
+    {
+        // As an agent's in-test endpoint: the keys accepted are the ones it made (mallory's here), not the allowlist.
+        var made = new Dictionary<string, string>(StringComparer.Ordinal) { [_mallory.PublicKey] = "test 7" };
+        using var gate = new PeerGate(_server, key => made.GetValueOrDefault(key), "in-test", _log);
+        var client = Dealer(_mallory);
+        var stamp = new PacketStamp("test@test");
+        client.SendPacket(stamp, new Step { TestId = 7, StepName = "before" });
+        AnswerHello(gate);
+        NetMQMessage? msg = null;
+        Assert.True(_router.TryReceiveMultipartMessage(s_timeout, ref msg), "the step did not arrive");
+        Assert.True(gate.Admit(_router, msg!, out var peerKey));
+        Assert.Equal(_mallory.PublicKey, peerKey);
+
+        // The key is withdrawn (its test ended): the connection that proved it is heard no more.
+        made.Clear();
+        gate.Forget(_mallory.PublicKey);
+        client.SendPacket(stamp, new Step { TestId = 7, StepName = "after" });
+        msg = null;
+        Assert.True(_router.TryReceiveMultipartMessage(s_timeout, ref msg), "the second step did not arrive");
+        Assert.False(gate.Admit(_router, msg!, out peerKey));
+        Assert.Null(peerKey);
+        Assert.Equal(1, gate.Dropped);
+        Assert.Contains(_log.Lines, l => l.Contains("in-test authenticated a peer as test 7", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void UnknownKey_IsRefusedAndLogged_AndItsPacketsAreDropped()
     {
         var client = Dealer(_mallory);
