@@ -91,14 +91,14 @@ public sealed partial class TestExecution
     public bool Owns(long testId) => testId == _launch.TestId || (testId != 0 && testId == _launch.ToplevelTestId);
 
     /// <summary>
-    /// True when a process of this test may send <paramref name="packet"/>: a Step, StatusChange or TestData of its own
-    /// test id (see <see cref="Owns"/>), or a TestMetaUpdate of its own test name.
+    /// True when a process of this test may send <paramref name="packet"/>: a Step or TestData of its own test id, a
+    /// StatusChange of its own id or of its toplevel (see <see cref="Owns"/>), or a TestMetaUpdate of its own test name.
     /// </summary>
     public bool MayReport(IPacket packet) => packet switch
     {
-        Step s => Owns(s.TestId),
+        Step s => s.TestId == _launch.TestId,
         StatusChange s => Owns(s.TestId),
-        TestData d => Owns(d.TestId),
+        TestData d => d.TestId == _launch.TestId,
         TestMetaUpdate m => m.TestName == _launch.TestName,
         _ => false,
     };

@@ -3,7 +3,7 @@ using MessagePack;
 
 namespace Megatest.Protocol;
 
-/// <summary>A client proves which allowlisted key it holds; the first packet on every DEALER link to a daemon running with security curve (see section 9, "Security").</summary>
+/// <summary>A client proves which allowlisted key it holds; the first packet on every DEALER link to a daemon running with security curve, and to a secured agent's in-test endpoint with the test's own key (see section 9, "Security").</summary>
 [MessagePackObject]
 public sealed record AuthHello : IPacket
 {
