@@ -290,7 +290,8 @@ public static class InTestCommands
 
                     if (SecureLink.Refusal(socket) is { } refusal)
                     {
-                        throw new UsageException($"refused: the agent did not accept this test's key ({CmdInfo.KeyVariable}): {refusal.Outcome}: {refusal.Reason}");
+                        var hint = refusal.Outcome == AuthOutcome.UnknownKey ? " (the agent forgets a test's key when the test ends; only the test's own processes hold it)" : "";
+                        throw new UsageException($"refused: the agent did not accept this test's key ({CmdInfo.KeyVariable}): {refusal.Outcome}: {refusal.Reason}{hint}");
                     }
                 }
             }
