@@ -179,7 +179,7 @@ def main():
         "RunRequest.Target", "RunRequest.RunName", "RunRequest.TestPatt",
         ["RunRequest.RerunStatuses[0]", "RunRequest.RerunStatuses[1]"], True, True, True,
         "RunRequest.TagExpr", "RunRequest.ModePatt",
-        {"K9a": "RunRequest.SetVars=a", "K9b": "RunRequest.SetVars=b"}, "RunRequest.Owner", True)
+        {"K9a": "RunRequest.SetVars=a", "K9b": "RunRequest.SetVars=b"}, "RunRequest.Owner", True, True)
     assert mine == body, "body differs:\n  README %s\n  golden %s" % (mine.hex(" "), body.hex(" "))
 
     names = sorted(f[:-4] for f in os.listdir(folder) if f.endswith(".bin"))
@@ -198,7 +198,7 @@ def main():
     assert rc == 0, "main returned %r" % rc
     assert sock.closed and len(sock.sent) == 1 and len(sock.sent[0]) == 2, sock.sent
     sent = unpackb(sock.sent[0][1])
-    assert sent[:2] == ["ubuntu/v1", "run1"] and len(sent) == 12, sent
+    assert sent[:2] == ["ubuntu/v1", "run1"] and len(sent) == 13, sent
     assert out.getvalue() == "accepted: ControlAck.Reason\nRunEnded.Message\n", repr(out.getvalue())
     print("README example OK: header and body match RunRequest.bin; %d golden files read; main printed %r"
           % (len(names), out.getvalue()))
