@@ -46,14 +46,8 @@ public sealed partial class ForeignClientTests : IDisposable
     [Fact]
     public async Task CurveClientPy_OnLibzmqCurve_IsAcceptedWithAListedKey_AndRefusedWithAnUnknownOne()
     {
-        var keys = Path.Combine(_tmp.Path, "keys");
-        foreach (var args in new[] { new[] { "create", "server" }, ["create", "alice"], ["create", "mallory", "--no-allow"] })
-        {
-            var made = await MegatestProcess.RunAsync(_tmp.Path, s_timeout, ["keys", .. args, "--keys-dir", keys]);
-            Assert.True(made.ExitCode == 0, made.ToString());
-        }
-
-        using var site = await DaemonSite.StartAsync(Area(), moreServices: $"security curve\nkeys-dir {keys}\nkey alice\n");
+        var keys = await SecurityTests.CreateKeysAsync(_tmp.Path, ["server"], ["alice"], ["mallory", "--no-allow"]);
+        using var site = await DaemonSite.StartAsync(Area(), moreServices: SecurityTests.CurveServices(keys));
         var script = Path.Combine(TestPaths.RepoRoot, "tools", "protocol", "curve_client.py");
 
         var alice = await MegatestProcess.RunFileAsync(DebianPython, _tmp.Path, s_timeout, null, script, keys, "alice", site.CoordinatorEndpoint);
