@@ -512,7 +512,7 @@ public sealed partial class TestExecution
             RunName = _launch.RunName,
         };
         env.Set("MT_CMDINFO", cmdInfo.Encode());
-        env.Set(CmdInfo.KeyVariable, null); // only ever given to the processes themselves (WithKey), never written to megatest.sh
+        env.Set(CmdInfo.KeyVariable, null); // given only to the processes themselves (RunProcess, triggers), never written to megatest.sh
         env.Set("MT_RUN_AREA_HOME", area.TopPath);
         env.Set("MT_TESTSUITENAME", env.Get("MT_TESTSUITENAME") ?? Path.GetFileName(area.TopPath));
         env.Set("MT_TEST_RUN_DIR", dirs.LinkDir);
