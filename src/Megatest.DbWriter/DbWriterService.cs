@@ -88,7 +88,11 @@ public sealed class DbWriterService : IDisposable
         _db = MegatestDatabase.Open(_options.DatabasePath, _options.Keys, _options.Layout);
         using (var purge = _db.BeginBatch())
         {
-            purge.PurgeApplied(Now() - 86_400);
+            var now = Now();
+            purge.PurgeApplied(now - 86_400);
+            // The sender order an earlier db writer of this database applied: a status it applied a newer one of
+            // arriving here again (its sender kept it unacknowledged) must not undo the newer state.
+            _order.Restore(purge.AppliedOrders(now - (long)StatusOrder.Memory.TotalSeconds), now);
             // Sequences start above every number an earlier db writer of this database published: a subscriber
             // that stays connected across a restart sees a gap, never a repeat, and takes a new snapshot.
             _sequenceBase = purge.RaisePublishEpoch() << 32;
@@ -300,7 +304,7 @@ public sealed class DbWriterService : IDisposable
         // Packets that change rows are applied once: a repeat (its ack was lost, or the network duplicated it)
         // is acknowledged again without touching anything, so an old status can never overwrite a newer one.
         // Registrations are idempotent by themselves and answer with the rows.
-        if (p.Packet is StatusChange or Step or TestData or TestMetaUpdate or UpdateRun or DeleteTests or RecordArchive or ImportRuns or RecordRunRequest && !tx.MarkApplied(p.Header.MessageId, now))
+        if (p.Packet is StatusChange or Step or TestData or TestMetaUpdate or UpdateRun or DeleteTests or RecordArchive or ImportRuns or RecordRunRequest && !tx.MarkApplied(p.Header.MessageId, now, OrderOf(p)))
         {
             Interlocked.Increment(ref _duplicates);
             outcome.Replies.Add((p, new Ack { Ok = true }));
@@ -412,7 +416,7 @@ public sealed class DbWriterService : IDisposable
         }
 
         var now = Now();
-        var fresh = tx.MarkAppliedMany(statuses.Select(p => p.Header.MessageId).ToList(), now);
+        var fresh = tx.MarkAppliedMany(statuses.Select(p => (p.Header.MessageId, OrderOf(p))).ToList(), now);
         var updates = new List<(long TestId, TestUpdate Update)>(statuses.Count);
         for (var i = 0; i < statuses.Count; i++)
         {
@@ -441,6 +445,10 @@ public sealed class DbWriterService : IDisposable
 
         statuses.Clear();
     }
+
+    // A status change's place in its sender's order, recorded with it for the StatusOrder of a later db writer.
+    private static SenderOrder? OrderOf(ReceivedPacket p) =>
+        p.Packet is StatusChange s ? new SenderOrder(s.TestId, p.Header.Sequence) : null;
 
     private static TestUpdate ToUpdate(StatusChange s) => new()
     {

@@ -1,5 +1,6 @@
 using Megatest.Protocol;
 using Megatest.Protocol.Transport;
+using Megatest.Storage;
 
 namespace Megatest.DbWriter;
 
@@ -11,12 +12,19 @@ namespace Megatest.DbWriter;
 /// its packets (<see cref="PacketHeader.Sequence"/>), so the writer remembers per test and sender (the stamp that made
 /// the message id: a sender that started again counts from 1 under a new one) the highest number it applied, and a
 /// late status change keeps only the fields that are set once and never go
-/// back (host, uname, run dir, short dir, attempt number).
+/// back (host, uname, run dir, short dir, attempt number). What it remembers is also recorded with each applied packet
+/// (<see cref="SenderOrder"/> in <c>applied_packets</c>, same transaction), and a db writer that starts again reads
+/// back the last <see cref="Memory"/> of it (<see cref="Restore"/>), so a packet of a writer that died is still late.
 /// </summary>
 internal sealed class StatusOrder
 {
-    // Resends come within seconds; ten minutes of memory per test is plenty and bounds the map on long-lived writers.
-    private static readonly long s_forgetAfterMs = (long)TimeSpan.FromMinutes(10).TotalMilliseconds;
+    /// <summary>
+    /// How long a test's latest sequence number per sender is remembered. Resends come within seconds; ten minutes of
+    /// memory per test is plenty and bounds the map on long-lived writers.
+    /// </summary>
+    public static readonly TimeSpan Memory = TimeSpan.FromMinutes(10);
+
+    private static readonly long s_forgetAfterMs = (long)Memory.TotalMilliseconds;
     private readonly Dictionary<(long TestId, Guid Origin), Latest> _latest = [];
 
     // What this transaction's packets replaced, newest last: a rolled-back transaction's packets were not applied,
@@ -57,6 +65,26 @@ internal sealed class StatusOrder
         }
 
         return change;
+    }
+
+    /// <summary>
+    /// Remembers the status changes a db writer of this database applied before this one started, as
+    /// <see cref="WriteBatch.AppliedOrders"/> reads them (applied at epoch second <c>AppliedAt</c>, now
+    /// <paramref name="now"/>): per test and sender the highest sequence number, forgotten <see cref="Memory"/> after
+    /// it was applied, as if this writer had applied them.
+    /// </summary>
+    public void Restore(IEnumerable<(Guid MessageId, SenderOrder Order, long AppliedAt)> applied, long now)
+    {
+        ArgumentNullException.ThrowIfNull(applied);
+        var ticks = Environment.TickCount64;
+        foreach (var (messageId, order, appliedAt) in applied)
+        {
+            var key = (order.TestId, PacketStamp.Origin(messageId));
+            if (!_latest.TryGetValue(key, out var latest) || order.Sequence > latest.Sequence)
+            {
+                _latest[key] = new Latest(order.Sequence, ticks - (Math.Max(0, now - appliedAt) * 1000));
+            }
+        }
     }
 
     /// <summary>The transaction of the changes seen since the last call committed: keep what they recorded.</summary>

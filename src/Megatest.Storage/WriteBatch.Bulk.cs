@@ -13,36 +13,42 @@ namespace Megatest.Storage;
 public sealed partial class WriteBatch
 {
     // ON CONFLICT skips an id applied before, and also the second of two equal ids in the same array; RETURNING names
-    // the ids inserted now.
+    // the ids inserted now. Each element is [id as hex, test id, sequence] (the last two null for other packets);
+    // jsonb_each hands each element over in binary form, so the three lookups in it do not parse its text again.
     private const string MarkAppliedManySql =
-        "INSERT INTO applied_packets (message_id, applied_at) SELECT unhex(value), @now FROM json_each(@ids) WHERE true " +
+        "INSERT INTO applied_packets (message_id, applied_at, test_id, seq) " +
+        "SELECT unhex(value ->> 0), @now, value ->> 1, value ->> 2 FROM jsonb_each(@ids) WHERE true " +
         "ON CONFLICT (message_id) DO NOTHING RETURNING message_id";
 
     /// <summary>
-    /// <see cref="MarkApplied"/> for each id in order: element i is true when <paramref name="messageIds"/>[i] was not
-    /// applied before (neither in an earlier batch nor earlier in this list), so its packet is applied now.
+    /// <see cref="MarkApplied"/> for each packet in order: element i is true when <paramref name="packets"/>[i] was not
+    /// applied before (neither in an earlier batch nor earlier in this list), so it is applied now.
     /// </summary>
-    public bool[] MarkAppliedMany(IReadOnlyList<Guid> messageIds, long now)
+    public bool[] MarkAppliedMany(IReadOnlyList<(Guid MessageId, SenderOrder? Order)> packets, long now)
     {
         ThrowIfCompleted();
-        ArgumentNullException.ThrowIfNull(messageIds);
-        var fresh = new bool[messageIds.Count];
-        if (messageIds.Count == 0)
+        ArgumentNullException.ThrowIfNull(packets);
+        var fresh = new bool[packets.Count];
+        if (packets.Count == 0)
         {
             return fresh;
         }
 
-        var json = JsonArray(messageIds, static (w, id) =>
+        var json = JsonArray(packets, static (w, packet) =>
         {
             Span<byte> bytes = stackalloc byte[16];
-            id.TryWriteBytes(bytes);
+            packet.MessageId.TryWriteBytes(bytes);
+            w.WriteStartArray();
             w.WriteStringValue(Convert.ToHexString(bytes));
+            WriteNumber(w, packet.Order?.TestId);
+            WriteNumber(w, packet.Order?.Sequence);
+            w.WriteEndArray();
         });
         var inserted = _commands.Query(MarkAppliedManySql, r => new Guid((byte[])r.GetValue(0)), ("@now", now), ("@ids", json)).ToHashSet();
         for (var i = 0; i < fresh.Length; i++)
         {
             // The first occurrence of an id inserted now is the one applied; a repeat later in the list is not.
-            fresh[i] = inserted.Remove(messageIds[i]);
+            fresh[i] = inserted.Remove(packets[i].MessageId);
         }
 
         return fresh;

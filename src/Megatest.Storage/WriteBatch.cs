@@ -39,17 +39,39 @@ public sealed partial class WriteBatch : IDisposable
         }
     }
 
+    // The sender order of a status change goes into the row that marks it applied (two more integers in a row written
+    // anyway) rather than into a table of its own keyed by (test, sender): that would cost one more statement and
+    // B-tree per batch and a purge of its own, while these rows are inserted, rolled back and purged with the packet.
     private const string MarkAppliedSql =
-        "INSERT OR IGNORE INTO applied_packets (message_id, applied_at) VALUES (@id, @now)";
+        "INSERT OR IGNORE INTO applied_packets (message_id, applied_at, test_id, seq) VALUES (@id, @now, @test_id, @seq)";
 
     /// <summary>
-    /// Records that the packet <paramref name="messageId"/> is applied in this batch. False when it was applied
-    /// before: the caller then skips it, so a packet that arrives twice changes nothing.
+    /// Records that the packet <paramref name="messageId"/> is applied in this batch, with its place in its sender's
+    /// order when it is a status change. False when it was applied before: the caller then skips it, so a packet that
+    /// arrives twice changes nothing.
     /// </summary>
-    public bool MarkApplied(Guid messageId, long now)
+    public bool MarkApplied(Guid messageId, long now, SenderOrder? order = null)
     {
         ThrowIfCompleted();
-        return _commands.Execute(MarkAppliedSql, ("@id", messageId.ToByteArray()), ("@now", now)) == 1;
+        return _commands.Execute(MarkAppliedSql, ("@id", messageId.ToByteArray()), ("@now", now), ("@test_id", order?.TestId), ("@seq", order?.Sequence)) == 1;
+    }
+
+    private const string AppliedOrdersSql =
+        "SELECT message_id, test_id, seq, applied_at FROM applied_packets WHERE applied_at >= @since AND test_id IS NOT NULL";
+
+    /// <summary>
+    /// The status changes applied since <paramref name="since"/> (epoch seconds, within the day that
+    /// <see cref="PurgeApplied"/> keeps) with their place in their sender's order, as <see cref="MarkApplied"/> and
+    /// <see cref="MarkAppliedMany"/> recorded them; read lazily, in no particular order.
+    /// </summary>
+    public IEnumerable<(Guid MessageId, SenderOrder Order, long AppliedAt)> AppliedOrders(long since)
+    {
+        ThrowIfCompleted();
+        using var reader = _commands.Get(AppliedOrdersSql, ("@since", since)).ExecuteReader();
+        while (reader.Read())
+        {
+            yield return (new Guid((byte[])reader.GetValue(0)), new SenderOrder(reader.GetInt64(1), reader.GetInt64(2)), reader.GetInt64(3));
+        }
     }
 
     private const string PurgeAppliedSql = "DELETE FROM applied_packets WHERE applied_at < @before";

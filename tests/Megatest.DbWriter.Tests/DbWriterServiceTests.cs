@@ -32,12 +32,14 @@ public sealed class DbWriterServiceTests : IDisposable
         _tmp.Dispose();
     }
 
-    private IPacket Exchange(PacketHeader header, IPacket packet)
+    private IPacket Exchange(PacketHeader header, IPacket packet) => Exchange(_client, header, packet);
+
+    private static IPacket Exchange(DealerSocket client, PacketHeader header, IPacket packet)
     {
-        _client.SendPacket(header, packet);
+        client.SendPacket(header, packet);
         while (true)
         {
-            Assert.True(_client.TryReceivePacket(false, s_timeout, out var received, out var error), "no reply within the time-out " + error);
+            Assert.True(client.TryReceivePacket(false, s_timeout, out var received, out var error), "no reply within the time-out " + error);
             if (received!.Header.CorrelationId == header.MessageId)
             {
                 return received.Packet;
@@ -143,21 +145,85 @@ public sealed class DbWriterServiceTests : IDisposable
     }
 
     // Sends every packet before reading any reply; returns the ack of each (a packet sent twice gets two).
-    private List<Ack> SendAll(List<(PacketHeader Header, IPacket Packet)> packets)
+    private List<Ack> SendAll(List<(PacketHeader Header, IPacket Packet)> packets) => SendAll(_client, packets, () => { });
+
+    // Sends every packet, then does beforeReplies (starts the db writer the packets wait for), then reads the acks.
+    private static List<Ack> SendAll(DealerSocket client, List<(PacketHeader Header, IPacket Packet)> packets, Action beforeReplies)
     {
         foreach (var (header, packet) in packets)
         {
-            _client.SendPacket(header, packet);
+            client.SendPacket(header, packet);
         }
 
+        beforeReplies();
         var acks = new List<Ack>();
         while (acks.Count < packets.Count)
         {
-            Assert.True(_client.TryReceivePacket(false, s_timeout, out var received, out var error), $"{acks.Count} of {packets.Count} replies within the time-out {error}");
+            Assert.True(client.TryReceivePacket(false, s_timeout, out var received, out var error), $"{acks.Count} of {packets.Count} replies within the time-out {error}");
             acks.Add((Ack)received!.Packet);
         }
 
         return acks;
+    }
+
+    private DbWriterService StartWriter(string endpoint)
+    {
+        var writer = new DbWriterService(new DbWriterOptions { DatabasePath = Path.Combine(_tmp.Path, "megatest.db"), Keys = ["X"], Endpoint = endpoint });
+        writer.Start();
+        return writer;
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void StatusSentAgainToARestartedWriter_AfterANewerOneWasApplied_DoesNotUndoTheNewerState(bool spoiledBurst)
+    {
+        var id = RegisterOneTest();
+        var agent = new PacketStamp("agent");
+        var headers = Enumerable.Range(0, 7).Select(_ => agent.Next(PacketCode.StatusChange)).ToArray();
+        var running = new StatusChange { TestId = id, State = "RUNNING", Status = "n/a", Comment = "started", Host = "h1", RunDir = "/runs/a" };
+        var completed = new StatusChange { TestId = id, State = "COMPLETED", Status = "PASS", Comment = "done" };
+        _service.Stop();
+
+        // Sequence 6 went into the first writer's socket and died with it; the next writer applies 7 and stops too.
+        // Sent before that writer binds, the packets reach it together: with a status of an unknown test in front
+        // its transaction fails and it applies them one at a time (the one-row path instead of the bulk one).
+        var endpoint = $"tcp://127.0.0.1:{FreePorts.Take(1)[0]}";
+        var burst = new List<(PacketHeader, IPacket)> { (headers[6], completed) };
+        if (spoiledBurst)
+        {
+            var unknown = new StatusChange { TestId = id + 1000, State = "RUNNING" };
+            burst.Insert(0, (_stamp.Next(unknown.Code), unknown));
+        }
+
+        using (var client = Endpoints.Configure(new DealerSocket()))
+        {
+            client.Connect(endpoint);
+            DbWriterService? second = null;
+            List<Ack> acks;
+            try
+            {
+                acks = SendAll(client, burst, () => second = StartWriter(endpoint));
+            }
+            finally
+            {
+                second?.Dispose();
+            }
+
+            Assert.Equal(spoiledBurst ? [false, true] : [true], acks.Select(a => a.Ok));
+        }
+
+        // A new writer on the same file gets sequence 6 sent again: it is late, so only its set-once fields apply.
+        using var third = StartWriter("tcp://127.0.0.1:0");
+        using var agentLink = Endpoints.Configure(new DealerSocket());
+        agentLink.Connect(third.Endpoint);
+        Assert.True(((Ack)Exchange(agentLink, headers[5], running)).Ok);
+
+        using var db = MegatestQueries.Open(Path.Combine(_tmp.Path, "megatest.db"));
+        var row = db.GetTest(id)!;
+        Assert.Equal(("COMPLETED", "PASS", "done"), (row.State, row.Status, row.Comment));
+        Assert.Equal(("h1", "/runs/a"), (row.Host, row.RunDir));
+        Assert.Equal(0, third.Duplicates);
     }
 
     [Fact]

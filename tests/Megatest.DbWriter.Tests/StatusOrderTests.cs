@@ -37,4 +37,27 @@ public sealed class StatusOrderTests
         order.RolledBack();
         Assert.Null(order.InOrder(runningHeader, running).State);
     }
+
+    [Fact]
+    public void Restored_TheHighestSequencePerTestAndSenderOrigin_MakesEarlierPacketsLate()
+    {
+        var order = new StatusOrder();
+        var headers = Enumerable.Range(0, 4).Select(_ => _sender.Next(PacketCode.StatusChange)).ToArray();
+        var other = new PacketStamp("agent").Next(PacketCode.StatusChange);
+        const long now = 1_700_000_000;
+        order.Restore(
+            [
+                (headers[3].MessageId, new Storage.SenderOrder(7, headers[3].Sequence), now - 30),
+                (headers[1].MessageId, new Storage.SenderOrder(7, headers[1].Sequence), now - 60),
+                (headers[0].MessageId, new Storage.SenderOrder(8, headers[0].Sequence), now - 60),
+            ],
+            now);
+
+        // Test 7: sequence 3 is late after 4; test 8 and a sender that started again (another origin) are not.
+        Assert.Null(order.InOrder(headers[2], Change("RUNNING")).State);
+        var forEight = Change("RUNNING") with { TestId = 8 };
+        Assert.Same(forEight, order.InOrder(headers[1], forEight));
+        var fromOther = Change("RUNNING");
+        Assert.Same(fromOther, order.InOrder(other, fromOther));
+    }
 }

@@ -79,6 +79,39 @@ public sealed class SqliteMigratorTests : IDisposable
     }
 
     [Fact]
+    public void Open_MigratesASchema3DatabaseInPlace_KeepingItsAppliedPackets_WithoutASenderOrder()
+    {
+        // A database as the schema-3 build left it: steps 1 to 3 (released steps are never edited) and packets applied.
+        var applied = Guid.NewGuid();
+        using (var connection = _db.Raw())
+        {
+            foreach (var step in new[] { "0001_initial.sql", "0002_applied_packets.sql", "0003_coordinator_runs.sql" })
+            {
+                using var command = connection.CreateCommand();
+                command.CommandText = File.ReadAllText(System.IO.Path.Combine(Megatest.Testing.TestPaths.RepoRoot, "schemas", "sqlite", step));
+                command.ExecuteNonQuery();
+            }
+        }
+
+        _db.Scalar("PRAGMA user_version = 3");
+        _db.Scalar("INSERT INTO applied_packets (message_id, applied_at) VALUES (@id, @now)", ("@id", applied.ToByteArray()), ("@now", WriteBatchExtensions.Now));
+        _db.Scalar("INSERT INTO metadat (var, val) VALUES ('dbwriter-epoch', '5')");
+
+        using var db = _db.Open();
+
+        Assert.Equal((long)SqliteMigrator.LatestVersion, _db.Scalar("PRAGMA user_version"));
+        Assert.Equal(["message_id", "applied_at", "test_id", "seq"], Columns("applied_packets"));
+        Assert.Equal("5", _db.Scalar("SELECT val FROM metadat WHERE var = 'dbwriter-epoch'"));
+        using var batch = db.BeginBatch();
+        // The packet applied before the step is still applied once; it has no sender order, a packet applied now has.
+        Assert.False(batch.MarkApplied(applied, WriteBatchExtensions.Now, new SenderOrder(1, 2)));
+        Assert.Empty(batch.AppliedOrders(0));
+        var fresh = Guid.NewGuid();
+        Assert.True(batch.MarkApplied(fresh, WriteBatchExtensions.Now, new SenderOrder(1, 2)));
+        Assert.Equal((fresh, new SenderOrder(1, 2), WriteBatchExtensions.Now), Assert.Single(batch.AppliedOrders(0)));
+    }
+
+    [Fact]
     public void Open_UsesWalJournal()
     {
         _db.Open();

@@ -22,14 +22,14 @@ public sealed class WriteBatchBulkTests : IDisposable
         using (var batch = db.BeginBatch())
         {
             Assert.True(batch.MarkApplied(a, Now));
-            Assert.Equal([false, true, true, false, false], batch.MarkAppliedMany([a, b, c, b, c], Now));
-            Assert.Empty(batch.MarkAppliedMany([], Now));
+            Assert.Equal([false, true, true, false, false], batch.MarkAppliedMany(Ids(a, b, c, b, c), Now));
+            Assert.Empty(batch.MarkAppliedMany(Ids(), Now));
             batch.Commit();
         }
 
         using (var batch = db.BeginBatch())
         {
-            Assert.Equal([false, true, false, true], batch.MarkAppliedMany([c, d, d, Guid.Empty], Now));
+            Assert.Equal([false, true, false, true], batch.MarkAppliedMany(Ids(c, d, d, Guid.Empty), Now));
             Assert.False(batch.MarkApplied(d, Now));
             Assert.False(batch.MarkApplied(Guid.Empty, Now));
             batch.Commit();
@@ -38,12 +38,45 @@ public sealed class WriteBatchBulkTests : IDisposable
         using (var batch = db.BeginBatch())
         {
             // Rolled back: nothing of it is remembered.
-            Assert.Equal([true], batch.MarkAppliedMany([Guid.Parse("01234567-89ab-cdef-0123-456789abcdef")], Now));
+            Assert.Equal([true], batch.MarkAppliedMany(Ids(Guid.Parse("01234567-89ab-cdef-0123-456789abcdef")), Now));
         }
 
         using (var batch = db.BeginBatch())
         {
             Assert.True(batch.MarkApplied(Guid.Parse("01234567-89ab-cdef-0123-456789abcdef"), Now));
+        }
+    }
+
+    private static (Guid, SenderOrder?)[] Ids(params Guid[] ids) => [.. ids.Select(id => (id, (SenderOrder?)null))];
+
+    [Fact]
+    public void SenderOrders_AreRecordedWithTheAppliedMark_OnBothPaths_AndRolledBackWithIt()
+    {
+        using var db = MegatestDatabase.Open(Path.Combine(_dir.Path, "o.db"), s_keys);
+        var (one, many, other, repeat, old, lost) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        using (var batch = db.BeginBatch())
+        {
+            Assert.True(batch.MarkApplied(one, Now, new SenderOrder(7, 3)));
+            Assert.True(batch.MarkApplied(other, Now));
+            Assert.True(batch.MarkApplied(old, Now - 600, new SenderOrder(7, 1)));
+            Assert.Equal([true, true, false], batch.MarkAppliedMany([(many, new SenderOrder(8, 4)), (repeat, null), (one, new SenderOrder(9, 9))], Now));
+            batch.Commit();
+        }
+
+        using (var batch = db.BeginBatch())
+        {
+            // Rolled back: neither path leaves its order behind.
+            Assert.True(batch.MarkApplied(lost, Now, new SenderOrder(7, 5)));
+            Assert.Equal([true], batch.MarkAppliedMany([(Guid.NewGuid(), new SenderOrder(7, 6))], Now));
+        }
+
+        using (var batch = db.BeginBatch())
+        {
+            // Only status changes have an order; the first mark of an id is the one kept; older rows are left out.
+            Assert.Equal(
+                new[] { (one, new SenderOrder(7, 3), Now), (many, new SenderOrder(8, 4), Now) }.OrderBy(o => o.Item1),
+                batch.AppliedOrders(Now - 599).OrderBy(o => o.MessageId));
+            Assert.Equal(3, batch.AppliedOrders(Now - 600).Count());
         }
     }
 
