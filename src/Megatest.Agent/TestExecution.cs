@@ -428,7 +428,7 @@ public sealed partial class TestExecution
 
     /// <summary>
     /// What bash writes into the step's log when the command it ran died of a signal it did not itself receive
-    /// (nothing for SIGINT and SIGPIPE, "Terminated" for SIGTERM, else the pid, the signal's description padded to 24
+    /// (as /bin/bash, its name as the agent starts it; nothing for SIGINT and SIGPIPE, "Terminated" for SIGTERM, else the pid, the signal's description padded to 24
     /// columns and the command), so that a log is the same with or without the shell.
     /// </summary>
     private static void BashSignalReport(string logPath, int pid, int signal, bool core, string[] words)
@@ -438,7 +438,7 @@ public sealed partial class TestExecution
         {
             SigInt or SigPipe => null,
             SigTerm => "Terminated",
-            _ => string.Create(CultureInfo.InvariantCulture, $"bash: line 2: {pid,5} {(DirectChild.Describe(signal) + (core ? " (core dumped)" : "")).PadRight(24)}{string.Join(' ', words)}"),
+            _ => string.Create(CultureInfo.InvariantCulture, $"/bin/bash: line 2: {pid,5} {(DirectChild.Describe(signal) + (core ? " (core dumped)" : "")).PadRight(24)}{string.Join(' ', words)}"),
         };
         if (line is not null)
         {

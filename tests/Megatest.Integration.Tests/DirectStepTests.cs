@@ -75,14 +75,49 @@ public sealed partial class DirectStepTests : IDisposable
         Assert.Equal(["hello", "both", "env", "input", "checked", "who"], Steps(db, "ok_direct").Where(s => s[1] == "end").Select(s => s[0]));
         Assert.Equal("139", Steps(db, "signal_direct").Single(s => s[1] == "end")[2]);
         Assert.Equal("143", Steps(db, "term_direct").Single(s => s[1] == "end")[2]);
-        Assert.Matches(@"^dying of SEGV\nbash: line 2: +[0-9]+ Segmentation fault +\./sk SEGV\n$", File.ReadAllText(Path.Combine(RunDir(area, "signal_direct"), "crash.log")));
-        Assert.Contains("SHLVL=1\n", File.ReadAllText(Path.Combine(RunDir(area, "ok_direct"), "env.log")), StringComparison.Ordinal);
+        Assert.Matches(@"^dying of SEGV\n/bin/bash: line 2: +[0-9]+ Segmentation fault +\./sk SEGV\n$", File.ReadAllText(Path.Combine(RunDir(area, "signal_direct"), "crash.log")));
+        var env = File.ReadAllText(Path.Combine(RunDir(area, "ok_direct"), "env.log"));
+        Assert.Matches(@"(^|\n)SHLVL=[1-9][0-9]*\n", env);
+        Assert.Contains("\n_=./envdump\n", env, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DirectStep_PastItsRunTimeLimit_IsKilledWithItsChildren()
+    {
+        var area = ScratchArea.Create(Path.Combine(_tmp.Path, "area"), "",
+            ("nap", [("napper", "#!/bin/sh\nsleep 600 &\necho $$ $! > $MT_RUN_AREA_HOME/napper.pid\nwait\n"), ("testconfig", "[requirements]\nruntimelim 2\n\n[ezsteps]\nnap ./napper\n")]));
+        File.SetUnixFileMode(Path.Combine(area, "tests", "nap", "napper"), (UnixFileMode)0b111_101_101);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var result = await MegatestProcess.RunAsync(area, s_timeout, "-run", "-target", "linux", "-runname", "r1", "-testpatt", "nap");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"took {clock.Elapsed}");
+
+        using var db = new AreaDb(Path.Combine(area, "megatest.db"));
+        var row = db.Tests("r1")[("nap", "")];
+        Assert.Equal(("KILLED", "KILLED"), (row.State, row.Status));
+        Assert.Equal("killed", Steps(db, "nap").Single(s => s[1] == "end")[3]);
+        foreach (var pid in File.ReadAllText(Path.Combine(area, "napper.pid")).Split(' ', StringSplitOptions.TrimEntries))
+        {
+            await Wait.UntilAsync(() => Ended(pid), TimeSpan.FromSeconds(10), $"process {pid} to end");
+        }
+    }
+
+    private static bool Ended(string pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal);
+        }
+        catch (IOException)
+        {
+            return true; // gone (and reaped)
+        }
     }
 
     private static string RunDir(string area, string test) => Path.Combine(area, "links", "linux", "r1", test);
 
     // The test's own name and a dying process's pid are what twins may differ in.
-    private static string Normalise(string log, string test) => Pid().Replace(log.Replace(test, "TEST", StringComparison.Ordinal), "bash: line 2: PID ");
+    private static string Normalise(string log, string test) => Pid().Replace(log.Replace(test, "TEST", StringComparison.Ordinal), "/bin/bash: line 2: PID ");
 
     private static List<string[]> Steps(AreaDb db, string test) =>
         [.. db.Query("SELECT s.stepname, s.state, s.status, COALESCE(s.comment, ''), COALESCE(s.logfile, '') FROM test_steps s JOIN tests t ON t.id = s.test_id WHERE t.testname = $t ORDER BY s.id", ("$t", test))
@@ -92,6 +127,6 @@ public sealed partial class DirectStepTests : IDisposable
         [.. db.Query("SELECT d.category, d.variable, COALESCE(d.value, ''), COALESCE(d.status, ''), COALESCE(d.comment, '') FROM test_data d JOIN tests t ON t.id = d.test_id WHERE t.testname = $t ORDER BY d.category, d.variable", ("$t", test))
             .Select(r => r.Select(v => v?.ToString() ?? "").ToArray())];
 
-    [GeneratedRegex(@"bash: line 2: +[0-9]+ ")]
+    [GeneratedRegex(@"/bin/bash: line 2: +[0-9]+ ")]
     private static partial Regex Pid();
 }
