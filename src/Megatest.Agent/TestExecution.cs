@@ -25,6 +25,7 @@ public sealed partial class TestExecution
     private readonly ILogger _logger;
     private readonly ManualResetEventSlim? _agentStopping;
     private readonly List<Task<Ack>> _sent = [];
+    private readonly List<IPacket> _held = [];
     private readonly Lock _lock = new();
     private Process? _current;
     private DirectChild? _direct;
@@ -218,6 +219,7 @@ public sealed partial class TestExecution
         if (_launch.FinishingEnds && _finishing is { } finishing)
         {
             // Nothing of the test runs any more: its slot can take the next test while the db writer commits these statuses.
+            Flush();
             var early = Ended(state ?? States.Completed, status ?? Statuses.Pass, code);
             early.Finishing = true;
             finishing(early);
@@ -409,7 +411,7 @@ public sealed partial class TestExecution
             _direct = child;
         }
 
-        Send(new StatusChange { TestId = _launch.TestId, AttemptNum = child.Pid });
+        SendPid(child.Pid);
         var (code, signal, core) = child.Wait(() =>
         {
             lock (_lock)
@@ -478,7 +480,7 @@ public sealed partial class TestExecution
         using (p)
         {
             p.StandardInput.Close();
-            Send(new StatusChange { TestId = _launch.TestId, AttemptNum = p.Id });
+            SendPid(p.Id);
             p.WaitForExit();
             lock (_lock)
             {
@@ -675,6 +677,12 @@ public sealed partial class TestExecution
         return runscript;
     }
 
+    /// <summary>
+    /// Queues <paramref name="packet"/>; queued packets leave together at the next <see cref="Flush"/>: once a process of
+    /// the test has started, before waiting for acks and when the test's processes have ended. A test's start (its
+    /// REMOTEHOSTSTART, RUNNING, step start and pid) and its end (step end, COMPLETED) then reach the db writer as one
+    /// burst each, usually one transaction (issue #9), and nothing waits in the queue while a process of the test runs.
+    /// </summary>
     private void Send(IPacket packet)
     {
         if (packet is StatusChange change)
@@ -682,10 +690,45 @@ public sealed partial class TestExecution
             Changed(change);
         }
 
-        var task = _sink.SendAsync(packet);
         lock (_sent)
         {
-            _sent.Add(task);
+            _held.Add(packet);
+        }
+    }
+
+    /// <summary>
+    /// Sends the pid of the test's process that has just started, together with everything queued: in the queued
+    /// RUNNING when that has not left yet (one packet fewer per test), else on its own.
+    /// </summary>
+    private void SendPid(int pid)
+    {
+        lock (_sent)
+        {
+            var running = _held.FindIndex(p => p is StatusChange { State: States.Running, AttemptNum: null } s && s.TestId == _launch.TestId);
+            if (running >= 0)
+            {
+                _held[running] = ((StatusChange)_held[running]) with { AttemptNum = pid };
+            }
+            else
+            {
+                _held.Add(new StatusChange { TestId = _launch.TestId, AttemptNum = pid });
+            }
+        }
+
+        Flush();
+    }
+
+    private void Flush()
+    {
+        lock (_sent)
+        {
+            if (_held.Count == 0)
+            {
+                return;
+            }
+
+            _sent.AddRange(_sink.SendAllAsync([.. _held]));
+            _held.Clear();
         }
     }
 
@@ -714,6 +757,7 @@ public sealed partial class TestExecution
 
     private void WaitForAcks()
     {
+        Flush();
         Task<Ack>[] all;
         lock (_sent)
         {
