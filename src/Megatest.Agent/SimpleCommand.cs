@@ -20,15 +20,19 @@ public static class SimpleCommand
         ".", ":", "[", "alias", "bg", "bind", "break", "builtin", "caller", "cd", "command", "compgen", "complete",
         "compopt", "continue", "declare", "dirs", "disown", "enable", "eval", "exec", "exit", "export", "fc", "fg",
         "getopts", "hash", "help", "history", "jobs", "kill", "let", "local", "logout", "mapfile", "popd", "pushd",
-        "pwd", "read", "readarray", "readonly", "return", "set", "shift", "shopt", "source", "suspend", "times", "trap",
+        "printf", "pwd", "read", "readarray", "readonly", "return", "set", "shift", "shopt", "source", "suspend", "times", "trap",
         "type", "typeset", "ulimit", "umask", "unalias", "unset", "wait",
         "if", "then", "else", "elif", "fi", "case", "esac", "for", "select", "while", "until", "do", "done", "in",
         "function", "time", "{", "}", "!", "[[", "]]", "coproc",
     ], StringComparer.Ordinal);
 
     // Builtins whose program of the same name (coreutils, in /usr/bin) behaves the same for simple words, except that
-    // the program reads --help and --version: an argument starting with "--" keeps bash.
-    private static readonly FrozenSet<string> s_sameAsProgram = FrozenSet.ToFrozenSet(["echo", "true", "false", "test", "printf"], StringComparer.Ordinal);
+    // the program reads --help and --version: an argument starting with "--" keeps bash. (printf is not one: the
+    // builtin's -v assigns a variable.)
+    private static readonly FrozenSet<string> s_sameAsProgram = FrozenSet.ToFrozenSet(["echo", "true", "false", "test"], StringComparer.Ordinal);
+
+    // Operators only bash's test knows, or reads differently (-v VAR, -o OPTION, -R VAR, unary -a FILE).
+    private static readonly FrozenSet<string> s_bashTestOperators = FrozenSet.ToFrozenSet(["-v", "-o", "-R", "-a"], StringComparer.Ordinal);
 
     // Programs that print their environment in the order they got it: bash passes it in its own order, so their logs
     // would differ in order (not in content) without it.
@@ -55,6 +59,11 @@ public static class SimpleCommand
         }
 
         if (s_sameAsProgram.Contains(words[0]) && words.Skip(1).Any(w => w.StartsWith("--", StringComparison.Ordinal)))
+        {
+            return null;
+        }
+
+        if (words[0] == "test" && words.Skip(1).Any(s_bashTestOperators.Contains))
         {
             return null;
         }

@@ -16,7 +16,7 @@ public sealed class SimpleCommandTests : IDisposable
     [InlineData("/usr/bin/test -d foo", new[] { "/usr/bin/test", "-d", "foo" })]
     [InlineData("true", new[] { "true" })]
     [InlineData("echo -n a,b:c@d+e/f.g", new[] { "echo", "-n", "a,b:c@d+e/f.g" })]
-    [InlineData("printf hello", new[] { "printf", "hello" })]
+    [InlineData("test -f bar", new[] { "test", "-f", "bar" })]
     public void Words_SimpleCommand_AreItsBlankSeparatedWords(string command, string[] words) =>
         Assert.Equal(words, SimpleCommand.Words(command));
 
@@ -72,6 +72,10 @@ public sealed class SimpleCommandTests : IDisposable
     [InlineData("/usr/bin/printenv PATH")]
     [InlineData("echo --help")] // the builtin prints it, /usr/bin/echo prints its help
     [InlineData("true --version")]
+    [InlineData("printf hello")] // the builtin's -v assigns a variable; not worth telling apart
+    [InlineData("test -v HOME")] // bash-only operator
+    [InlineData("test -o errexit")]
+    [InlineData("test -d foo -a -f bar/baz")]
     [InlineData("")]
     [InlineData("   ")]
     public void Words_BuiltinOrKeyword_NeedsBash(string command) => Assert.Null(SimpleCommand.Words(command));
