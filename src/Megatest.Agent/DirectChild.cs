@@ -15,6 +15,7 @@ internal sealed partial class DirectChild
     private const int OCreat = 0x40;
     private const int OTrunc = 0x200;
     private const int OCloexec = 0x80000;
+    private const uint ReadWriteAll = 0x1b6; // 0666 less the umask, as bash creates a redirection's file
     private const short SetSigDef = 0x04;
     private const short SetSigMask = 0x08;
     private const int PPid = 1;
@@ -69,7 +70,7 @@ internal sealed partial class DirectChild
                 piped = true;
                 var ok = posix_spawn_file_actions_addchdir_np(actions, workingDirectory) == 0
                     && posix_spawn_file_actions_adddup2(actions, fds[0], 0) == 0
-                    && posix_spawn_file_actions_addopen(actions, 1, logFile, OWronly | OCreat | OTrunc, Convert.ToUInt32("666", 8)) == 0
+                    && posix_spawn_file_actions_addopen(actions, 1, logFile, OWronly | OCreat | OTrunc, ReadWriteAll) == 0
                     && posix_spawn_file_actions_adddup2(actions, 1, 2) == 0
                     && sigfillset(signals) == 0
                     && posix_spawnattr_setsigdefault(attr, signals) == 0
