@@ -188,6 +188,21 @@ public sealed class AgentService : IDisposable, IStatusSink
         return tcs.Task;
     }
 
+    /// <inheritdoc />
+    public IReadOnlyList<Task<Ack>> SendAllAsync(IReadOnlyList<IPacket> packets)
+    {
+        ArgumentNullException.ThrowIfNull(packets);
+        var sends = packets.Select(p => (Packet: p, Completion: new TaskCompletionSource<Ack>())).ToList();
+        _work.Enqueue(() =>
+        {
+            foreach (var (packet, completion) in sends)
+            {
+                Track(_stamp.Next(packet.Code), packet, completion);
+            }
+        });
+        return [.. sends.Select(s => s.Completion.Task)];
+    }
+
     private void Track(PacketHeader header, IPacket packet, TaskCompletionSource<Ack> completion)
     {
         _journal?.Written(header, packet); // on disk before it leaves: an agent that dies sends it again when it restarts

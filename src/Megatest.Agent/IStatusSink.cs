@@ -10,4 +10,10 @@ public interface IStatusSink
     /// own thread, so continuations that do real work must be queued elsewhere (<c>TaskScheduler.Default</c>).
     /// </summary>
     Task<Ack> SendAsync(IPacket packet);
+
+    /// <summary>
+    /// Sends <paramref name="packets"/> in this order, back to back, so that the db writer usually applies them in one
+    /// transaction; one task per packet, as <see cref="SendAsync"/>.
+    /// </summary>
+    IReadOnlyList<Task<Ack>> SendAllAsync(IReadOnlyList<IPacket> packets) => [.. packets.Select(SendAsync)];
 }

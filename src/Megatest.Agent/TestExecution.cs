@@ -25,8 +25,10 @@ public sealed partial class TestExecution
     private readonly ILogger _logger;
     private readonly ManualResetEventSlim? _agentStopping;
     private readonly List<Task<Ack>> _sent = [];
+    private readonly List<IPacket> _held = [];
     private readonly Lock _lock = new();
     private Process? _current;
+    private DirectChild? _direct;
     private string? _killReason;
     private readonly List<(string Step, string Status, string? Comment, string? Log)> _steps = [];
     private volatile bool _selfCompleted;
@@ -137,6 +139,8 @@ public sealed partial class TestExecution
                 {
                     p.Kill(entireProcessTree: true);
                 }
+
+                _direct?.KillTree();
             }
             catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception)
             {
@@ -237,6 +241,7 @@ public sealed partial class TestExecution
         if (_launch.FinishingEnds && _finishing is { } finishing)
         {
             // Nothing of the test runs any more: its slot can take the next test while the db writer commits these statuses.
+            Flush();
             var early = Ended(state ?? States.Completed, status ?? Statuses.Pass, code);
             early.Finishing = true;
             finishing(early);
@@ -273,13 +278,14 @@ public sealed partial class TestExecution
         var ezEnv = env.Clone();
         ezEnv.Set("PATH", (ezEnv.Get("PATH") ?? "/usr/bin:/bin") + ":.");
         var lastCode = 0;
+        string[]? direct = null; // the environment of steps run without a shell, made once for all steps
         for (var i = 0; i < steps.Count; i++)
         {
             var (name, rawCommand) = steps[i];
             var command = StepPrefix().Replace(rawCommand, "", 1);
             Send(new Step { TestId = _launch.TestId, StepName = name, State = "start", Status = "-", EventTime = Now() });
             var log = name + ".log";
-            var code = RunProcess("{ " + command + "\n} > " + Quote(log) + " 2>&1", dirs.LinkDir, ezEnv, name);
+            var code = RunStep(command, log, dirs.LinkDir, ezEnv, ref direct, name);
             if (_killReason is not null)
             {
                 Send(new Step { TestId = _launch.TestId, StepName = name, State = "end", Status = code.ToString(CultureInfo.InvariantCulture), EventTime = Now(), Comment = "killed", LogFile = log });
@@ -368,6 +374,102 @@ public sealed partial class TestExecution
         return (result.ExitCode, result.Comment);
     }
 
+    /// <summary>
+    /// Runs one ezstep with its output in <paramref name="log"/>: a simple command (<see cref="SimpleCommand"/>) by
+    /// starting its program directly, as bash would, anything else with bash.
+    /// </summary>
+    private int RunStep(string command, string log, string cwd, EnvironmentScope env, ref string[]? directEnv, string step)
+    {
+        if (SimpleCommand.Words(command) is { } words
+            && SimpleCommand.Resolve(words[0], env.Get("PATH") ?? "", cwd) is { } program
+            && (directEnv ??= DirectEnvironment(env, cwd)).Length > 0
+            && RunDirect(program, words, [.. directEnv, "_=" + program], cwd, log, step) is { } code)
+        {
+            return code;
+        }
+
+        return RunProcess("{ " + command + "\n} > " + Quote(log) + " 2>&1", cwd, env, step);
+    }
+
+    /// <summary>
+    /// The environment bash hands the program of a simple command (less <c>_</c>, the program's path): the step's
+    /// environment with PWD and SHLVL as bash sets them. Empty when bash would do more than run the command.
+    /// </summary>
+    private static string[] DirectEnvironment(EnvironmentScope env, string cwd)
+    {
+        var variables = env.Variables.Where(kv => kv.Key is not ("PWD" or "SHLVL" or "_")).ToList();
+        if (SimpleCommand.EnvironmentNeedsShell(variables))
+        {
+            return [];
+        }
+
+        var level = env.Get("SHLVL");
+        var shlvl = 1;
+        if (level is not null && (!int.TryParse(level, NumberStyles.None, CultureInfo.InvariantCulture, out shlvl) || shlvl >= 999))
+        {
+            return []; // bash's own rules for odd values; not worth copying
+        }
+
+        return [.. variables.Select(kv => kv.Key + "=" + kv.Value), "PWD=" + cwd, "SHLVL=" + (level is null ? 1 : shlvl + 1).ToString(CultureInfo.InvariantCulture)];
+    }
+
+    /// <summary>Runs a program without a shell; null when it could not be started (the caller then uses bash).</summary>
+    private int? RunDirect(string program, string[] words, string[] environment, string cwd, string log, string step)
+    {
+        DirectChild? child;
+        lock (_lock)
+        {
+            if (_killReason is not null)
+            {
+                return -1;
+            }
+
+            child = DirectChild.TryStart(program, words, environment, cwd, log);
+            if (child is null)
+            {
+                return null;
+            }
+
+            _direct = child;
+        }
+
+        SendPid(child.Pid);
+        var (code, signal, core) = child.Wait(() =>
+        {
+            lock (_lock)
+            {
+                _direct = null;
+            }
+        });
+        code = Exited(code, step);
+        if (signal != 0 && _killReason is null)
+        {
+            BashSignalReport(Path.Combine(cwd, log), child.Pid, signal, core, words);
+        }
+
+        return code;
+    }
+
+    /// <summary>
+    /// What bash writes into the step's log when the command it ran died of a signal it did not itself receive
+    /// (as /bin/bash, its name as the agent starts it; nothing for SIGINT and SIGPIPE, "Terminated" for SIGTERM, else the pid, the signal's description padded to 24
+    /// columns and the command), so that a log is the same with or without the shell.
+    /// </summary>
+    private static void BashSignalReport(string logPath, int pid, int signal, bool core, string[] words)
+    {
+        const int SigInt = 2, SigPipe = 13, SigTerm = 15;
+        var line = signal switch
+        {
+            SigInt or SigPipe => null,
+            SigTerm => "Terminated",
+            _ => string.Create(CultureInfo.InvariantCulture, $"/bin/bash: line 2: {pid,5} {(DirectChild.Describe(signal) + (core ? " (core dumped)" : "")).PadRight(24)}{string.Join(' ', words)}"),
+        };
+        if (line is not null)
+        {
+            File.AppendAllText(logPath, line + "\n");
+        }
+    }
+
     private int RunProcess(string bashCommand, string cwd, EnvironmentScope env, string? step)
     {
         var psi = new ProcessStartInfo("/bin/bash")
@@ -405,25 +507,29 @@ public sealed partial class TestExecution
         using (p)
         {
             p.StandardInput.Close();
-            Send(new StatusChange { TestId = _launch.TestId, AttemptNum = p.Id });
+            SendPid(p.Id);
             p.WaitForExit();
             lock (_lock)
             {
                 _current = null;
             }
 
-            var code = p.ExitCode;
-            _logger.LogDebug("{Test}/{Item} {Step} exited {Code}", _launch.TestName, _launch.ItemPath, step ?? "runscript", code);
-            if (KilledBySignal(code) && _killReason is null && _agentStopping is not null && _agentStopping.Wait(s_signalGrace))
-            {
-                lock (_lock)
-                {
-                    _killReason ??= AgentStoppingReason;
-                }
-            }
-
-            return code;
+            return Exited(p.ExitCode, step);
         }
+    }
+
+    private int Exited(int code, string? step)
+    {
+        _logger.LogDebug("{Test}/{Item} {Step} exited {Code}", _launch.TestName, _launch.ItemPath, step ?? "runscript", code);
+        if (KilledBySignal(code) && _killReason is null && _agentStopping is not null && _agentStopping.Wait(s_signalGrace))
+        {
+            lock (_lock)
+            {
+                _killReason ??= AgentStoppingReason;
+            }
+        }
+
+        return code;
     }
 
     private void Populate(AreaConfig area, string testDir, RunDirectories dirs, EnvironmentScope env)
@@ -600,6 +706,12 @@ public sealed partial class TestExecution
         return runscript;
     }
 
+    /// <summary>
+    /// Queues <paramref name="packet"/>; queued packets leave together at the next <see cref="Flush"/>: once a process of
+    /// the test has started, before waiting for acks and when the test's processes have ended. A test's start (its
+    /// REMOTEHOSTSTART, RUNNING, step start and pid) and its end (step end, COMPLETED) then reach the db writer as one
+    /// burst each, usually one transaction (issue #9), and nothing waits in the queue while a process of the test runs.
+    /// </summary>
     private void Send(IPacket packet)
     {
         if (packet is StatusChange change)
@@ -607,10 +719,45 @@ public sealed partial class TestExecution
             Changed(change);
         }
 
-        var task = _sink.SendAsync(packet);
         lock (_sent)
         {
-            _sent.Add(task);
+            _held.Add(packet);
+        }
+    }
+
+    /// <summary>
+    /// Sends the pid of the test's process that has just started, together with everything queued: in the queued
+    /// RUNNING when that has not left yet (one packet fewer per test), else on its own.
+    /// </summary>
+    private void SendPid(int pid)
+    {
+        lock (_sent)
+        {
+            var running = _held.FindIndex(p => p is StatusChange { State: States.Running, AttemptNum: null } s && s.TestId == _launch.TestId);
+            if (running >= 0)
+            {
+                _held[running] = ((StatusChange)_held[running]) with { AttemptNum = pid };
+            }
+            else
+            {
+                _held.Add(new StatusChange { TestId = _launch.TestId, AttemptNum = pid });
+            }
+        }
+
+        Flush();
+    }
+
+    private void Flush()
+    {
+        lock (_sent)
+        {
+            if (_held.Count == 0)
+            {
+                return;
+            }
+
+            _sent.AddRange(_sink.SendAllAsync([.. _held]));
+            _held.Clear();
         }
     }
 
@@ -640,6 +787,7 @@ public sealed partial class TestExecution
 
     private void WaitForAcks()
     {
+        Flush();
         Task<Ack>[] all;
         lock (_sent)
         {
