@@ -382,7 +382,7 @@ public sealed partial class TestExecution
     {
         if (SimpleCommand.Words(command) is { } words
             && SimpleCommand.Resolve(words[0], env.Get("PATH") ?? "", cwd) is { } program
-            && (directEnv ??= DirectEnvironment(env, cwd)).Length > 0
+            && (directEnv ??= DirectEnvironment(env, cwd, Keys)).Length > 0
             && RunDirect(program, words, [.. directEnv, "_=" + program], cwd, log, step) is { } code)
         {
             return code;
@@ -393,9 +393,10 @@ public sealed partial class TestExecution
 
     /// <summary>
     /// The environment bash hands the program of a simple command (less <c>_</c>, the program's path): the step's
-    /// environment with PWD and SHLVL as bash sets them. Empty when bash would do more than run the command.
+    /// environment with PWD and SHLVL as bash sets them, plus the test's in-test key as <see cref="RunProcess"/> gives
+    /// it. Empty when bash would do more than run the command.
     /// </summary>
-    private static string[] DirectEnvironment(EnvironmentScope env, string cwd)
+    private static string[] DirectEnvironment(EnvironmentScope env, string cwd, InTestKeys? keys)
     {
         var variables = env.Variables.Where(kv => kv.Key is not ("PWD" or "SHLVL" or "_")).ToList();
         if (SimpleCommand.EnvironmentNeedsShell(variables))
@@ -410,7 +411,8 @@ public sealed partial class TestExecution
             return []; // bash's own rules for odd values; not worth copying
         }
 
-        return [.. variables.Select(kv => kv.Key + "=" + kv.Value), "PWD=" + cwd, "SHLVL=" + (level is null ? 1 : shlvl + 1).ToString(CultureInfo.InvariantCulture)];
+        string[] key = keys is null ? [] : [CmdInfo.KeyVariable + "=" + keys.Secret];
+        return [.. variables.Select(kv => kv.Key + "=" + kv.Value), .. key, "PWD=" + cwd, "SHLVL=" + (level is null ? 1 : shlvl + 1).ToString(CultureInfo.InvariantCulture)];
     }
 
     /// <summary>Runs a program without a shell; null when it could not be started (the caller then uses bash).</summary>
