@@ -10,7 +10,10 @@ namespace Megatest.Cli;
 /// <summary>The read-only commands: -list-runs, -list-targets, -list-db-targets, -show-keys, -show-config, -show-runconfig.</summary>
 public static class QueryCommands
 {
-    private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true };
+    // Made on first use: a text query does not load System.Text.Json (issue #9).
+    private static JsonSerializerOptions? s_json;
+
+    private static JsonSerializerOptions Json => s_json ??= new() { WriteIndented = true };
 
     /// <summary>-list-runs PATT [-target T] [-testpatt P] [-state S] [-status X] [-dumpmode json] [-full-db].</summary>
     public static int ListRuns(CliArgs args, TextWriter output)
@@ -38,7 +41,7 @@ public static class QueryCommands
         var runs = db.Runs(args.Get("-target") ?? "%", args.Get("-list-runs") ?? "%");
         if (json)
         {
-            output.WriteLine(ListRunsJson(db, runs, pattern, states, statuses).ToJsonString(s_json));
+            output.WriteLine(ListRunsJson(db, runs, pattern, states, statuses).ToJsonString(Json));
             output.Flush();
             return 0;
         }
@@ -252,7 +255,7 @@ public static class QueryCommands
                 root[s] = obj;
             }
 
-            output.WriteLine(root.ToJsonString(s_json));
+            output.WriteLine(root.ToJsonString(Json));
             return 0;
         }
 
@@ -280,7 +283,7 @@ public static class QueryCommands
     {
         if (args.Get("-dumpmode") == "json")
         {
-            output.WriteLine(JsonSerializer.Serialize(lines.ToArray(), s_json));
+            output.WriteLine(JsonSerializer.Serialize(lines.ToArray(), Json));
             return;
         }
 
