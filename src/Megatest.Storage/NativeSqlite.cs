@@ -7,12 +7,19 @@ namespace Megatest.Storage;
 /// Microsoft.Data.Sqlite loads. Blittable, source-generated bindings need no marshalling stub at run time (the
 /// ReadyToRun build precompiles them), unlike SQLitePCLRaw's, whose stubs the JIT builds on first call (issue #9).
 /// </summary>
+/// <remarks>
+/// The column accessors skip the GC transition: they are called about twenty times per listed test, only read the
+/// current row of a statement on a connection opened without mutexes, and never block or call back.
+/// </remarks>
 internal static unsafe partial class NativeSqlite
 {
     public const int Ok = 0;
     public const int Row = 100;
     public const int Done = 101;
     public const int OpenReadOnly = 0x1;
+
+    /// <summary>SQLITE_OPEN_NOMUTEX: the connection is used by one thread, so SQLite takes no lock per call.</summary>
+    public const int OpenNoMutex = 0x8000;
     public const int TypeInteger = 1;
     public const int TypeFloat = 2;
     public const int TypeText = 3;
@@ -58,21 +65,27 @@ internal static unsafe partial class NativeSqlite
     public static partial int BindNull(nint statement, int index);
 
     [LibraryImport(Library, EntryPoint = "sqlite3_column_type")]
+    [SuppressGCTransition]
     public static partial int ColumnType(nint statement, int column);
 
     [LibraryImport(Library, EntryPoint = "sqlite3_column_int64")]
+    [SuppressGCTransition]
     public static partial long ColumnInt64(nint statement, int column);
 
     [LibraryImport(Library, EntryPoint = "sqlite3_column_double")]
+    [SuppressGCTransition]
     public static partial double ColumnDouble(nint statement, int column);
 
     [LibraryImport(Library, EntryPoint = "sqlite3_column_text")]
+    [SuppressGCTransition]
     private static partial byte* ColumnText(nint statement, int column);
 
     [LibraryImport(Library, EntryPoint = "sqlite3_column_blob")]
+    [SuppressGCTransition]
     private static partial byte* ColumnBlob(nint statement, int column);
 
     [LibraryImport(Library, EntryPoint = "sqlite3_column_bytes")]
+    [SuppressGCTransition]
     private static partial int ColumnBytes(nint statement, int column);
 
     /// <summary>

@@ -36,7 +36,7 @@ public sealed unsafe class RawListing : IDisposable
         int rc;
         fixed (byte* name = Encoding.UTF8.GetBytes(path + "\0"))
         {
-            rc = NativeSqlite.OpenV2(name, &db, NativeSqlite.OpenReadOnly, null);
+            rc = NativeSqlite.OpenV2(name, &db, NativeSqlite.OpenReadOnly | NativeSqlite.OpenNoMutex, null);
         }
 
         var listing = new RawListing(db);
@@ -115,7 +115,10 @@ public sealed unsafe class RawListing : IDisposable
         var statement = _tests;
         try
         {
-            if (!Bind(statement, [("@run_id", runId), ("@states", MegatestQueries.JsonList(states)), ("@statuses", MegatestQueries.JsonList(statuses))]))
+            // JsonList only when there is a list: its first call loads System.Text.Json.
+            var stateList = states is null ? null : MegatestQueries.JsonList(states);
+            var statusList = statuses is null ? null : MegatestQueries.JsonList(statuses);
+            if (!Bind(statement, [("@run_id", runId), ("@states", stateList), ("@statuses", statusList)]))
             {
                 return false;
             }
