@@ -90,7 +90,7 @@ internal sealed class ListRunsText
     public static void WriteTo(TextWriter output, ReadOnlySpan<byte> utf8)
     {
         ArgumentNullException.ThrowIfNull(output);
-        if (ReferenceEquals(output, Console.Out) && output.Encoding.CodePage == Encoding.UTF8.CodePage)
+        if (output is LazyConsoleWriter { IsStandardOutput: true } && output.Encoding.CodePage == Encoding.UTF8.CodePage)
         {
             output.Flush();
             using var stdout = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
@@ -110,11 +110,18 @@ internal sealed class ListRunsText
         output.Flush();
     }
 
-    // {x,5:0} of the duration, as string formatting writes it.
+    // {x,5:0} of the duration, as string formatting writes it. A whole number of seconds (most are) is written as the
+    // integer it is, which the custom format "0" writes alike for values below 10^15 (its 15 significant digits);
+    // anything else, -0 included, goes through that format.
     private void Runtime(double seconds)
     {
         Span<byte> digits = stackalloc byte[64];
-        if (!seconds.TryFormat(digits, out var length, "0", CultureInfo.InvariantCulture))
+        int length;
+        if (seconds >= 0 && seconds < 1e15 && !double.IsNegative(seconds) && seconds == Math.Floor(seconds))
+        {
+            ((long)seconds).TryFormat(digits, out length, default, CultureInfo.InvariantCulture);
+        }
+        else if (!seconds.TryFormat(digits, out length, "0", CultureInfo.InvariantCulture))
         {
             throw new InvalidOperationException("a duration did not fit 64 bytes");
         }
