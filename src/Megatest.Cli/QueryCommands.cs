@@ -90,9 +90,9 @@ public static class QueryCommands
             return null;
         }
 
+        // "%" (the default) lists every test: no pattern to parse or match per row.
         var patternText = args.Get("-testpatt");
-        var pattern = TestPattern.Parse(patternText ?? "%");
-        var everyTest = patternText is null or "%";
+        var pattern = patternText is null or "%" ? null : TestPattern.Parse(patternText);
         var states = Set(args.Get("-state"));
         var statuses = Set(args.Get("-status"));
         var runs = db.Runs(args.Get("-target") ?? "%", args.Get("-list-runs") ?? "%");
@@ -107,7 +107,7 @@ public static class QueryCommands
             listing.Run(run);
             var listed = db.Tests(run.Id, states, statuses, (in TestListingText test) =>
             {
-                if (!everyTest && !pattern.Matches(Encoding.UTF8.GetString(test.TestName), Encoding.UTF8.GetString(test.ItemPath)))
+                if (pattern is not null && !pattern.Matches(Encoding.UTF8.GetString(test.TestName), Encoding.UTF8.GetString(test.ItemPath)))
                 {
                     return true;
                 }

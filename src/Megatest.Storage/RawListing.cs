@@ -43,11 +43,11 @@ public sealed unsafe class RawListing : IDisposable
         try
         {
             if (rc != NativeSqlite.Ok || NativeSqlite.BusyTimeout(db, SqliteConnections.BusyTimeoutMs) != NativeSqlite.Ok
-                || listing.Values("PRAGMA user_version", [], 0) is not [long version]
+                || listing.Values("PRAGMA user_version", []) is not [long version]
                 || version == 0 || version > SqliteMigrator.LatestVersion
-                || listing.Values(RunFiles.ReadLayoutSql, [("@var", RunFiles.LayoutVariable)], 0) is not { } layout
+                || listing.Values(RunFiles.ReadLayoutSql, [("@var", RunFiles.LayoutVariable)]) is not { } layout
                 || layout is [string stored] && stored == RunFiles.PerRunValue
-                || listing.Values(KeySchema.ReadKeysSql, [], 0) is not { } keys)
+                || listing.Values(KeySchema.ReadKeysSql, []) is not { } keys)
             {
                 listing.Dispose();
                 return null;
@@ -66,38 +66,9 @@ public sealed unsafe class RawListing : IDisposable
     /// <summary>As <see cref="MegatestQueries.Runs"/>; null on a SQLite error.</summary>
     public IReadOnlyList<RunRow>? Runs(string? targetPattern, string? runNamePattern)
     {
-        var parameters = _runSql!.MatchParameters(targetPattern, runNamePattern);
-        if (parameters is null)
-        {
-            return [];
-        }
-
-        var statement = Prepare(_runSql.MatchRuns);
-        if (statement == 0)
-        {
-            return null;
-        }
-
-        try
-        {
-            var runs = new List<RunRow>();
-            if (!Bind(statement, parameters))
-            {
-                return null;
-            }
-
-            int rc;
-            while ((rc = NativeSqlite.Step(statement)) == NativeSqlite.Row)
-            {
-                runs.Add(_runSql.ReadRun(i => Value(statement, i)));
-            }
-
-            return rc == NativeSqlite.Done ? runs : null;
-        }
-        finally
-        {
-            NativeSqlite.Finalize(statement);
-        }
+        var runSql = _runSql!;
+        var parameters = runSql.MatchParameters(targetPattern, runNamePattern);
+        return parameters is null ? [] : Query(Prepare(runSql.MatchRuns), finalize: true, parameters, statement => runSql.ReadRun(i => Value(statement, i)));
     }
 
     /// <summary>
@@ -157,32 +128,12 @@ public sealed unsafe class RawListing : IDisposable
     /// <summary>As <see cref="MegatestQueries.Steps"/>; null on a SQLite error.</summary>
     public IReadOnlyList<StepRow>? Steps(long testId)
     {
-        if (_steps == 0 && (_steps = Prepare(SqliteRunReader.StepsSql)) == 0)
+        if (_steps == 0)
         {
-            return null;
+            _steps = Prepare(SqliteRunReader.StepsSql);
         }
 
-        var statement = _steps;
-        try
-        {
-            if (!Bind(statement, [("@test_id", testId)]))
-            {
-                return null;
-            }
-
-            var steps = new List<StepRow>();
-            int rc;
-            while ((rc = NativeSqlite.Step(statement)) == NativeSqlite.Row)
-            {
-                steps.Add(RowReaders.Step(i => Value(statement, i)));
-            }
-
-            return rc == NativeSqlite.Done ? steps : null;
-        }
-        finally
-        {
-            NativeSqlite.Reset(statement);
-        }
+        return Query(_steps, finalize: false, [("@test_id", testId)], statement => RowReaders.Step(i => Value(statement, i)));
     }
 
     /// <inheritdoc />
@@ -215,9 +166,13 @@ public sealed unsafe class RawListing : IDisposable
     };
 
     // The first column of every row; null on a SQLite error.
-    private List<object>? Values(string sql, ReadOnlySpan<(string Name, object? Value)> parameters, int column)
+    private List<object>? Values(string sql, ReadOnlySpan<(string Name, object? Value)> parameters) =>
+        Query(Prepare(sql), finalize: true, parameters, statement => Value(statement, 0));
+
+    // Each row of a prepared statement (0: it did not prepare) mapped; null on a SQLite error. A cached statement is
+    // reset for its next use, any other finalized.
+    private static List<T>? Query<T>(nint statement, bool finalize, ReadOnlySpan<(string Name, object? Value)> parameters, Func<nint, T> map)
     {
-        var statement = Prepare(sql);
         if (statement == 0)
         {
             return null;
@@ -230,18 +185,25 @@ public sealed unsafe class RawListing : IDisposable
                 return null;
             }
 
-            var values = new List<object>();
+            var rows = new List<T>();
             int rc;
             while ((rc = NativeSqlite.Step(statement)) == NativeSqlite.Row)
             {
-                values.Add(Value(statement, column));
+                rows.Add(map(statement));
             }
 
-            return rc == NativeSqlite.Done ? values : null;
+            return rc == NativeSqlite.Done ? rows : null;
         }
         finally
         {
-            NativeSqlite.Finalize(statement);
+            if (finalize)
+            {
+                NativeSqlite.Finalize(statement);
+            }
+            else
+            {
+                NativeSqlite.Reset(statement);
+            }
         }
     }
 

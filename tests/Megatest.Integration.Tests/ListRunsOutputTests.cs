@@ -140,19 +140,8 @@ public sealed class ListRunsOutputTests : IClassFixture<ListRunsOutputTests.Area
     // The real executable, its standard output as the bytes it wrote.
     private static async Task<(int Exit, byte[] Stdout, string Stderr)> RunAsync(string area, string[] args)
     {
-        var psi = new ProcessStartInfo(MegatestProcess.Executable)
-        {
-            WorkingDirectory = area,
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        psi.Environment["PWD"] = area;
+        var psi = MegatestProcess.StartInfo(MegatestProcess.Executable, area, null, args);
+        psi.RedirectStandardInput = false;
         using var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start " + psi.FileName);
         using var cts = new CancellationTokenSource(s_timeout);
         var stderr = p.StandardError.ReadToEndAsync(cts.Token);
