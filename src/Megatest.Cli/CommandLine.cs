@@ -58,7 +58,8 @@ public static class CommandLine
             return Verbs.Run(args, output, errors, logs);
         }
 
-        if (UtilityCommands.TryRun(args, Console.In, output, errors) is { } utilityExit)
+        // Console.In only for a utility that prompts: getting it sets up the terminal, which a query need not pay for (issue #9).
+        if (UtilityCommands.TryRun(args, () => Console.In, output, errors) is { } utilityExit)
         {
             return utilityExit;
         }

@@ -1,3 +1,3 @@
 using Megatest.Cli;
 
-return CommandLine.Run(args, Console.Out, Console.Error);
+return CommandLine.Run(args, LazyConsoleWriter.Out, LazyConsoleWriter.Error);

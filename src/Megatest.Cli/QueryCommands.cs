@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Megatest.Config;
@@ -10,9 +10,12 @@ namespace Megatest.Cli;
 /// <summary>The read-only commands: -list-runs, -list-targets, -list-db-targets, -show-keys, -show-config, -show-runconfig.</summary>
 public static class QueryCommands
 {
-    private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true };
+    // Made on first use: a text query does not load System.Text.Json (issue #9).
+    private static JsonSerializerOptions? s_json;
 
-    /// <summary>-list-runs PATT [-target T] [-testpatt P] [-state S] [-status X] [-dumpmode json].</summary>
+    private static JsonSerializerOptions Json => s_json ??= new() { WriteIndented = true };
+
+    /// <summary>-list-runs PATT [-target T] [-testpatt P] [-state S] [-status X] [-dumpmode json] [-full-db].</summary>
     public static int ListRuns(CliArgs args, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(args);
@@ -24,78 +27,150 @@ public static class QueryCommands
             throw new UsageException($"no database yet: {dbPath} does not exist (run something first)");
         }
 
+        var json = args.Get("-dumpmode") == "json";
+        if (!json && !args.Has("-full-db") && ListRunsRaw(args, dbPath) is { } text)
+        {
+            ListRunsText.WriteTo(output, text.Utf8);
+            return 0;
+        }
+
         using var db = MegatestQueries.Open(dbPath, args.Has("-full-db"));
         var pattern = TestPattern.Parse(args.Get("-testpatt") ?? "%");
         var states = Set(args.Get("-state"));
         var statuses = Set(args.Get("-status"));
-        var json = new JsonArray();
-        // Thousands of lines: write them in one go rather than one console write each.
-        var text = new StringWriter(CultureInfo.InvariantCulture);
-        foreach (var run in db.Runs(args.Get("-target") ?? "%", args.Get("-list-runs") ?? "%"))
+        var runs = db.Runs(args.Get("-target") ?? "%", args.Get("-list-runs") ?? "%");
+        if (json)
         {
-            var tests = db.ListTests(run.Id, states, statuses).Where(t => pattern.Matches(t.TestName, t.ItemPath)).ToList();
-            if (args.Get("-dumpmode") == "json")
-            {
-                var jtests = new JsonArray();
-                foreach (var t in tests)
-                {
-                    jtests.Add(new JsonObject
-                    {
-                        ["id"] = t.Id,
-                        ["testname"] = t.TestName,
-                        ["item_path"] = t.ItemPath,
-                        ["state"] = t.State,
-                        ["status"] = t.Status,
-                        ["comment"] = t.Comment,
-                        ["run_duration"] = t.RunDuration,
-                        ["event_time"] = t.EventTime,
-                        ["host"] = t.Host,
-                        ["rundir"] = t.RunDir,
-                    });
-                }
+            output.WriteLine(ListRunsJson(db, runs, pattern, states, statuses).ToJsonString(Json));
+            output.Flush();
+            return 0;
+        }
 
-                json.Add(new JsonObject
-                {
-                    ["id"] = run.Id,
-                    ["target"] = run.Target,
-                    ["runname"] = run.RunName,
-                    ["state"] = run.State,
-                    ["status"] = run.Status,
-                    ["owner"] = run.Owner,
-                    ["event_time"] = run.EventTime,
-                    ["tests"] = jtests,
-                });
-                continue;
-            }
-
-            text.WriteLine($"Run: {run.Target}/{run.RunName} status: {run.State}/{run.Status} id: {run.Id}");
-            foreach (var t in tests)
+        var listing = new ListRunsText();
+        foreach (var run in runs)
+        {
+            listing.Run(run);
+            foreach (var t in db.ListTests(run.Id, states, statuses).Where(t => pattern.Matches(t.TestName, t.ItemPath)))
             {
-                var name = t.ItemPath.Length > 0 ? $"{t.TestName}({t.ItemPath})" : t.TestName;
-                var time = DateTimeOffset.FromUnixTimeSeconds(t.EventTime).ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
-                text.WriteLine($"  Test: {name,-30} State: {t.State,-12} Status: {t.Status,-14} Runtime: {t.RunDuration,5:0}s Time: {time} Host: {t.Host}");
-                if (t.Status is not ("PASS" or "WARN" or "n/a") && t.State != "NOT_STARTED")
+                var test = new TestListingText
                 {
-                    text.WriteLine($"      comment: {t.Comment}  rundir: {t.RunDir}");
-                    foreach (var s in db.Steps(t.Id))
+                    Id = t.Id,
+                    TestName = Encoding.UTF8.GetBytes(t.TestName),
+                    ItemPath = Encoding.UTF8.GetBytes(t.ItemPath),
+                    State = Encoding.UTF8.GetBytes(t.State),
+                    Status = Encoding.UTF8.GetBytes(t.Status),
+                    Comment = Encoding.UTF8.GetBytes(t.Comment),
+                    RunDuration = t.RunDuration,
+                    EventTime = t.EventTime,
+                    Host = Encoding.UTF8.GetBytes(t.Host),
+                    RunDir = Encoding.UTF8.GetBytes(t.RunDir),
+                };
+                if (listing.Test(in test))
+                {
+                    foreach (var step in db.Steps(t.Id))
                     {
-                        text.WriteLine($"      step: {s.StepName,-20} {s.State,-6} {s.Status,-6} {s.Comment}");
+                        listing.Step(step);
                     }
                 }
             }
         }
 
-        if (args.Get("-dumpmode") == "json")
+        ListRunsText.WriteTo(output, listing.Utf8);
+        return 0;
+    }
+
+    // The text listing read through SQLite's C API (issue #9: a big run listed in a fraction of the time); null when
+    // RawListing cannot read this database (per-run layout, an error), and the caller reads it through MegatestQueries,
+    // which lists the same or reports the error.
+    private static ListRunsText? ListRunsRaw(CliArgs args, string dbPath)
+    {
+        using var db = RawListing.TryOpen(dbPath);
+        if (db is null)
         {
-            output.WriteLine(json.ToJsonString(s_json));
-        }
-        else
-        {
-            output.Write(text.ToString());
+            return null;
         }
 
-        output.Flush();
-        return 0;
+        // "%" (the default) lists every test: no pattern to parse or match per row.
+        var patternText = args.Get("-testpatt");
+        var pattern = patternText is null or "%" ? null : TestPattern.Parse(patternText);
+        var states = Set(args.Get("-state"));
+        var statuses = Set(args.Get("-status"));
+        var runs = db.Runs(args.Get("-target") ?? "%", args.Get("-list-runs") ?? "%");
+        if (runs is null)
+        {
+            return null;
+        }
+
+        var listing = new ListRunsText();
+        foreach (var run in runs)
+        {
+            listing.Run(run);
+            var listed = db.Tests(run.Id, states, statuses, (in TestListingText test) =>
+            {
+                if (pattern is not null && !pattern.Matches(Encoding.UTF8.GetString(test.TestName), Encoding.UTF8.GetString(test.ItemPath)))
+                {
+                    return true;
+                }
+
+                if (!listing.Test(in test))
+                {
+                    return true;
+                }
+
+                var steps = db.Steps(test.Id);
+                foreach (var step in steps ?? [])
+                {
+                    listing.Step(step);
+                }
+
+                return steps is not null;
+            });
+            if (!listed)
+            {
+                return null;
+            }
+        }
+
+        return listing;
+    }
+
+    private static JsonArray ListRunsJson(MegatestQueries db, IReadOnlyList<RunRow> runs, TestPattern pattern, HashSet<string>? states, HashSet<string>? statuses)
+    {
+        var json = new JsonArray();
+        foreach (var run in runs)
+        {
+            var jtests = new JsonArray();
+            foreach (var t in db.ListTests(run.Id, states, statuses).Where(t => pattern.Matches(t.TestName, t.ItemPath)))
+            {
+                jtests.Add(new JsonObject
+                {
+                    ["id"] = t.Id,
+                    ["testname"] = t.TestName,
+                    ["item_path"] = t.ItemPath,
+                    ["state"] = t.State,
+                    ["status"] = t.Status,
+                    ["comment"] = t.Comment,
+                    ["run_duration"] = t.RunDuration,
+                    ["event_time"] = t.EventTime,
+                    ["host"] = t.Host,
+                    ["rundir"] = t.RunDir,
+                });
+            }
+
+            json.Add(new JsonObject
+            {
+                ["id"] = run.Id,
+                ["target"] = run.Target,
+                ["runname"] = run.RunName,
+                ["state"] = run.State,
+                ["status"] = run.Status,
+                ["owner"] = run.Owner,
+                ["event_time"] = run.EventTime,
+                ["tests"] = jtests,
+            });
+        }
+
+        return json;
     }
 
     /// <summary>-list-targets: section names of runconfigs.config (filtered by -target pattern).</summary>
@@ -180,7 +255,7 @@ public static class QueryCommands
                 root[s] = obj;
             }
 
-            output.WriteLine(root.ToJsonString(s_json));
+            output.WriteLine(root.ToJsonString(Json));
             return 0;
         }
 
@@ -208,7 +283,7 @@ public static class QueryCommands
     {
         if (args.Get("-dumpmode") == "json")
         {
-            output.WriteLine(JsonSerializer.Serialize(lines.ToArray(), s_json));
+            output.WriteLine(JsonSerializer.Serialize(lines.ToArray(), Json));
             return;
         }
 

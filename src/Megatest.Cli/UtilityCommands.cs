@@ -9,7 +9,7 @@ public static class UtilityCommands
     private static readonly string[] s_testOptions = ["-description", "-waiton", "-priority", "-steps", "-items"];
 
     /// <summary>Runs the utility the arguments ask for and returns its exit code, or null when none applies.</summary>
-    public static int? TryRun(CliArgs args, TextReader input, TextWriter output, TextWriter errors)
+    public static int? TryRun(CliArgs args, Func<TextReader> input, TextWriter output, TextWriter errors)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(input);
@@ -33,13 +33,13 @@ public static class UtilityCommands
         if (args.Has("-create-megatest-area"))
         {
             RefuseStray(args, s_testOptions, "-create-test");
-            return AreaCreator.Run(args, new Prompter(input, output), output);
+            return AreaCreator.Run(args, new Prompter(input(), output), output);
         }
 
         if (args.Has("-create-test"))
         {
             RefuseStray(args, s_areaOptions, "-create-megatest-area");
-            return TestCreator.Run(args, new Prompter(input, output), output, errors);
+            return TestCreator.Run(args, new Prompter(input(), output), output, errors);
         }
 
         RefuseStray(args, s_areaOptions, "-create-megatest-area");

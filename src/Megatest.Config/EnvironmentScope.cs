@@ -32,7 +32,8 @@ public sealed class EnvironmentScope
         }
 
         var cwd = Directory.GetCurrentDirectory();
-        if (!map.TryGetValue("PWD", out var pwd) || !PathUtil.SameDirectory(pwd, cwd))
+        // The same text needs no resolving of links (a few milliseconds of every command, issue #9): either way PWD ends up as cwd.
+        if (!map.TryGetValue("PWD", out var pwd) || (pwd != cwd && !PathUtil.SameDirectory(pwd, cwd)))
         {
             map["PWD"] = cwd;
         }

@@ -50,7 +50,7 @@ internal static partial class KeySchema
     /// <summary>Double-quotes a validated key name for use as a column identifier.</summary>
     public static string Quote(string keyName) => "\"" + keyName + "\"";
 
-    private const string ReadKeysSql = "SELECT fieldname FROM keys ORDER BY id";
+    internal const string ReadKeysSql = "SELECT fieldname FROM keys ORDER BY id";
 
     /// <summary>The key names stored in the database, in order.</summary>
     public static List<string> ReadKeys(SqliteConnection connection, SqliteTransaction? transaction)

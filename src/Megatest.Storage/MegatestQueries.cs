@@ -85,7 +85,7 @@ public sealed partial class MegatestQueries : IRunReader, IDisposable
     /// <inheritdoc />
     public IReadOnlyList<string> DistinctTargets() => _reader.DistinctTargets();
 
-    private const string ListTestsSql =
+    internal const string ListTestsSql =
         "SELECT id, testname, item_path, state, status, comment, run_duration, event_time, host, rundir FROM tests " +
         "WHERE run_id = @run_id AND (@states IS NULL OR state IN (SELECT value FROM json_each(@states))) " +
         "AND (@statuses IS NULL OR status IN (SELECT value FROM json_each(@statuses))) ORDER BY testname, item_path";
@@ -119,7 +119,7 @@ public sealed partial class MegatestQueries : IRunReader, IDisposable
     private static string TextOrEmpty(SqliteDataReader r, int ordinal) => r.IsDBNull(ordinal) ? string.Empty : r.GetString(ordinal);
 
     // One bound JSON array keeps the SQL constant whatever the number of values.
-    private static string? JsonList(IReadOnlyCollection<string>? values) =>
+    internal static string? JsonList(IReadOnlyCollection<string>? values) =>
         values is null ? null : System.Text.Json.JsonSerializer.Serialize(values.ToArray(), StorageJsonContext.Default.StringArray);
 
     private const string UnfinishedCoordinatorRunsSql =

@@ -11,7 +11,7 @@ internal static class RowReaders
         "id, run_id, testname, item_path, state, status, comment, host, uname, rundir, shortdir, event_time, " +
         "run_duration, final_logf, attemptnum, fail_count, pass_count, cpuload, diskfree, last_update";
 
-    /// <summary>Column list matching <see cref="Step"/>.</summary>
+    /// <summary>Column list matching <see cref="Step(SqliteDataReader)"/>.</summary>
     public const string StepColumns = "id, test_id, stepname, state, status, event_time, comment, logfile";
 
     /// <summary>Column list matching <see cref="Data"/>.</summary>
@@ -39,8 +39,11 @@ internal static class RowReaders
         Double(r, 18),
         Long(r, 19));
 
-    public static StepRow Step(SqliteDataReader r) => new(
-        Long(r, 0), Long(r, 1), Text(r, 2), Text(r, 3), Text(r, 4), Long(r, 5), Text(r, 6), Text(r, 7));
+    public static StepRow Step(SqliteDataReader r) => Step(r.GetValue);
+
+    /// <summary>A step from column values as <see cref="SqliteDataReader.GetValue"/> gives them (also read by <see cref="RawListing"/>).</summary>
+    public static StepRow Step(Func<int, object> value) => new(
+        Long(value(0)), Long(value(1)), Text(value(2)), Text(value(3)), Text(value(4)), Long(value(5)), Text(value(6)), Text(value(7)));
 
     public static TestDataRow Data(SqliteDataReader r) => new(
         Long(r, 0), Long(r, 1), Text(r, 2), Text(r, 3), Text(r, 4), Text(r, 5), Text(r, 6), Text(r, 7), Text(r, 8), Text(r, 9), Text(r, 10));
@@ -48,7 +51,10 @@ internal static class RowReaders
     public static RunStatRow RunStat(SqliteDataReader r) => new(Text(r, 0), Text(r, 1), Long(r, 2));
 
     /// <summary>Text of any stored type: NULL → "", integers as-is, reals round-trippable, invariant culture.</summary>
-    public static string Text(SqliteDataReader r, int ordinal) => r.GetValue(ordinal) switch
+    public static string Text(SqliteDataReader r, int ordinal) => Text(r.GetValue(ordinal));
+
+    /// <summary><see cref="Text(SqliteDataReader, int)"/> of a value as <see cref="SqliteDataReader.GetValue"/> gives it.</summary>
+    public static string Text(object value) => value switch
         {
             string s => s,
             DBNull => string.Empty,
@@ -58,7 +64,10 @@ internal static class RowReaders
             var o => Convert.ToString(o, CultureInfo.InvariantCulture) ?? string.Empty,
         };
 
-    public static long Long(SqliteDataReader r, int ordinal) => r.GetValue(ordinal) switch
+    public static long Long(SqliteDataReader r, int ordinal) => Long(r.GetValue(ordinal));
+
+    /// <summary><see cref="Long(SqliteDataReader, int)"/> of a value as <see cref="SqliteDataReader.GetValue"/> gives it.</summary>
+    public static long Long(object value) => value switch
         {
             long l => l,
             double d => (long)d,

@@ -34,7 +34,7 @@ public static class RunFiles
     /// <summary>The run a test id belongs to in <see cref="DatabaseLayout.PerRun"/>.</summary>
     public static long RunOfTest(long testId) => testId >> TestIdShift;
 
-    private const string ReadLayoutSql = "SELECT val FROM metadat WHERE var = @var";
+    internal const string ReadLayoutSql = "SELECT val FROM metadat WHERE var = @var";
     private const string WriteLayoutSql = "INSERT INTO metadat (var, val) VALUES (@var, @val)";
     private const string LegacyTestsSql = "SELECT count(*) FROM tests";
 

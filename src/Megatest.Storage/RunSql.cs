@@ -67,26 +67,53 @@ internal sealed class RunSql
         return parameters;
     }
 
+    /// <summary>
+    /// The parameters of <see cref="MatchRuns"/> for a target pattern (one part per key, missing parts match all) and a
+    /// run name pattern; null when the target has more parts than the area has keys, which no run can match.
+    /// </summary>
+    public (string Name, object? Value)[]? MatchParameters(string? targetPattern, string? runNamePattern)
+    {
+        var keyCount = KeyNames.Count;
+        var parts = string.IsNullOrEmpty(targetPattern) ? [] : targetPattern.Split('/');
+        if (parts.Length > keyCount)
+        {
+            return null;
+        }
+
+        var patterns = new string[keyCount];
+        for (var i = 0; i < keyCount; i++)
+        {
+            patterns[i] = i < parts.Length ? parts[i] : "%";
+        }
+
+        var parameters = KeyParameters(patterns, "p", 1);
+        parameters[^1] = ("@runname", string.IsNullOrEmpty(runNamePattern) ? "%" : runNamePattern);
+        return parameters;
+    }
+
     /// <summary>Maps a row selected with <see cref="SelectRun"/>.</summary>
-    public RunRow ReadRun(SqliteDataReader r)
+    public RunRow ReadRun(SqliteDataReader r) => ReadRun(r.GetValue);
+
+    /// <summary>Maps a row selected with <see cref="SelectRun"/> from its column values as <see cref="SqliteDataReader.GetValue"/> gives them.</summary>
+    public RunRow ReadRun(Func<int, object> value)
     {
         var n = KeyNames.Count;
         var values = new string[n];
         for (var i = 0; i < n; i++)
         {
-            values[i] = RowReaders.Text(r, 1 + i);
+            values[i] = RowReaders.Text(value(1 + i));
         }
 
         return new RunRow(
-            RowReaders.Long(r, 0),
+            RowReaders.Long(value(0)),
             values,
             string.Join("/", values),
-            RowReaders.Text(r, n + 1),
-            RowReaders.Text(r, n + 2),
-            RowReaders.Text(r, n + 3),
-            RowReaders.Text(r, n + 4),
-            RowReaders.Long(r, n + 5),
-            RowReaders.Text(r, n + 6),
-            RowReaders.Long(r, n + 7));
+            RowReaders.Text(value(n + 1)),
+            RowReaders.Text(value(n + 2)),
+            RowReaders.Text(value(n + 3)),
+            RowReaders.Text(value(n + 4)),
+            RowReaders.Long(value(n + 5)),
+            RowReaders.Text(value(n + 6)),
+            RowReaders.Long(value(n + 7)));
     }
 }

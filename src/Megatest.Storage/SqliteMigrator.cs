@@ -11,7 +11,9 @@ namespace Megatest.Storage;
 public static class SqliteMigrator
 {
     private const string ResourcePrefix = "sql.";
-    private static readonly Lazy<IReadOnlyList<(int Version, string Name, string Sql)>> s_steps = new(LoadSteps);
+    // Names only: every reader checks LatestVersion, and only a migration needs the SQL text (issue #9: reading all
+    // steps cost a read-only query a few milliseconds of start-up).
+    private static readonly Lazy<IReadOnlyList<Step>> s_steps = new(LoadSteps);
 
     /// <summary>The newest schema version this build knows (the number of the last embedded step).</summary>
     public static int LatestVersion => s_steps.Value.Count == 0 ? 0 : s_steps.Value[^1].Version;
@@ -44,7 +46,7 @@ public static class SqliteMigrator
     {
         ArgumentNullException.ThrowIfNull(connection);
         EnsureNotNewer(CurrentVersion(connection), path);
-        foreach (var (version, name, sql) in s_steps.Value)
+        foreach (var (version, name, resource) in s_steps.Value)
         {
             // BEGIN IMMEDIATE, then re-read the version: another process may have applied the step meanwhile.
             using var transaction = connection.BeginTransaction(deferred: false);
@@ -71,7 +73,7 @@ public static class SqliteMigrator
                     }
                 }
 
-                command.CommandText = sql;
+                command.CommandText = ReadResource(typeof(SqliteMigrator).Assembly, resource);
                 command.ExecuteNonQuery();
 
                 // PRAGMA takes no parameters; the version is an int parsed from our own resource name.
@@ -86,10 +88,10 @@ public static class SqliteMigrator
         }
     }
 
-    private static IReadOnlyList<(int Version, string Name, string Sql)> LoadSteps()
+    private static IReadOnlyList<Step> LoadSteps()
     {
         var assembly = typeof(SqliteMigrator).Assembly;
-        var steps = new List<(int Version, string Name, string Sql)>();
+        var steps = new List<Step>();
         foreach (var resource in assembly.GetManifestResourceNames())
         {
             if (!resource.StartsWith(ResourcePrefix, StringComparison.Ordinal) || !resource.EndsWith(".sql", StringComparison.Ordinal))
@@ -98,13 +100,18 @@ public static class SqliteMigrator
             }
 
             var name = resource[ResourcePrefix.Length..];
-            var digits = new string(name.TakeWhile(char.IsAsciiDigit).ToArray());
-            if (digits.Length == 0 || !int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+            var digits = 0;
+            while (digits < name.Length && char.IsAsciiDigit(name[digits]))
+            {
+                digits++;
+            }
+
+            if (digits == 0 || !int.TryParse(name.AsSpan(0, digits), NumberStyles.None, CultureInfo.InvariantCulture, out var version))
             {
                 throw new StorageException($"Embedded schema step '{name}' must be named NNNN_description.sql.");
             }
 
-            steps.Add((version, name, ReadResource(assembly, resource)));
+            steps.Add(new Step(version, name, resource));
         }
 
         steps.Sort((a, b) => a.Version.CompareTo(b.Version));
@@ -124,6 +131,8 @@ public static class SqliteMigrator
 
         return steps;
     }
+
+    private sealed record Step(int Version, string Name, string Resource);
 
     private static string ReadResource(Assembly assembly, string resource)
     {

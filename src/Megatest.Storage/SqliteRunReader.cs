@@ -36,23 +36,8 @@ internal sealed class SqliteRunReader : IRunReader
 
     public IReadOnlyList<RunRow> Runs(string? targetPattern, string? runNamePattern)
     {
-        var keyCount = _runSql.KeyNames.Count;
-        var parts = string.IsNullOrEmpty(targetPattern) ? [] : targetPattern.Split('/');
-        if (parts.Length > keyCount)
-        {
-            // More parts than keys can never match a target of this area.
-            return [];
-        }
-
-        var patterns = new string[keyCount];
-        for (var i = 0; i < keyCount; i++)
-        {
-            patterns[i] = i < parts.Length ? parts[i] : "%";
-        }
-
-        var parameters = _runSql.KeyParameters(patterns, "p", 1);
-        parameters[^1] = ("@runname", string.IsNullOrEmpty(runNamePattern) ? "%" : runNamePattern);
-        return _commands.Query(_runSql.MatchRuns, _runSql.ReadRun, parameters);
+        var parameters = _runSql.MatchParameters(targetPattern, runNamePattern);
+        return parameters is null ? [] : _commands.Query(_runSql.MatchRuns, _runSql.ReadRun, parameters);
     }
 
     private const string GetTestSql = "SELECT " + RowReaders.TestColumns + " FROM tests WHERE id = @id";
@@ -91,7 +76,7 @@ internal sealed class SqliteRunReader : IRunReader
         return [.. _tables.All().SelectMany(c => c.Query(TestsInStatesSql, RowReaders.Test, ("@states", json)))];
     }
 
-    private const string StepsSql =
+    internal const string StepsSql =
         "SELECT " + RowReaders.StepColumns + " FROM test_steps WHERE test_id = @test_id ORDER BY event_time, id";
 
     public IReadOnlyList<StepRow> Steps(long testId) => _tables.ForTest(testId)?.Query(StepsSql, RowReaders.Step, ("@test_id", testId)) ?? [];

@@ -27,8 +27,11 @@ public static class MegatestProcess
     public static Task<ProcessResult> RunWithInputAsync(string workingDirectory, TimeSpan timeout, string stdin, params string[] args) =>
         RunWithInputAsync(Executable, workingDirectory, timeout, stdin, null, args);
 
-    /// <summary>Runs any program, typing <paramref name="stdin"/> (when given) on its input before closing it; PWD is the working directory, MT_* variables are removed.</summary>
-    public static async Task<ProcessResult> RunWithInputAsync(string file, string workingDirectory, TimeSpan timeout, string? stdin, IReadOnlyDictionary<string, string>? env, params string[] args)
+    /// <summary>
+    /// How every test starts a program: in <paramref name="workingDirectory"/> with PWD set to it as a shell would, MT_*
+    /// variables removed, <paramref name="env"/> added, and its input and outputs redirected.
+    /// </summary>
+    public static ProcessStartInfo StartInfo(string file, string workingDirectory, IReadOnlyDictionary<string, string>? env, params string[] args)
     {
         var psi = new ProcessStartInfo(file)
         {
@@ -57,7 +60,13 @@ public static class MegatestProcess
             }
         }
 
-        using var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start " + file);
+        return psi;
+    }
+
+    /// <summary>Runs any program, typing <paramref name="stdin"/> (when given) on its input before closing it; PWD is the working directory, MT_* variables are removed.</summary>
+    public static async Task<ProcessResult> RunWithInputAsync(string file, string workingDirectory, TimeSpan timeout, string? stdin, IReadOnlyDictionary<string, string>? env, params string[] args)
+    {
+        using var p = Process.Start(StartInfo(file, workingDirectory, env, args)) ?? throw new InvalidOperationException("could not start " + file);
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();
         p.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (stdout) { stdout.AppendLine(e.Data); } } };
