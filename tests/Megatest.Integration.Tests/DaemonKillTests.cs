@@ -3,8 +3,10 @@ using Megatest.Testing;
 namespace Megatest.Integration.Tests;
 
 /// <summary>
-/// `megatest -kill-runs` against daemons: every process of the selected running tests (the step's shell, the
-/// script it runs and that script's child) is gone, and the tests end KILLED/KILLED in the database.
+/// `megatest -kill-runs` against daemons: every process of the selected running tests (the step's shell when it has one,
+/// the script it runs and that script's child) is gone, and the tests end KILLED/KILLED in the database. A step with
+/// shell syntax runs under bash; a simple command (<c>bash nap.sh</c>) is started by the agent directly, so the
+/// script's parent is the agent itself, which must live on.
 /// </summary>
 public sealed class DaemonKillTests : IDisposable
 {
@@ -13,12 +15,14 @@ public sealed class DaemonKillTests : IDisposable
 
     public void Dispose() => _tmp.Dispose();
 
-    [Fact]
-    public async Task KillRuns_EndsEveryProcessOfTheTests_AndTheyEndKilled()
+    [Theory]
+    [InlineData("bash nap.sh ;", true)]
+    [InlineData("bash nap.sh", false)]
+    public async Task KillRuns_EndsEveryProcessOfTheTests_AndTheyEndKilled(string step, bool underBash)
     {
         var area = ScratchArea.Create(Path.Combine(_tmp.Path, "area"), "",
             ("sleeper", [
-                ("testconfig", "[items]\nN 1 2 3\n\n[ezsteps]\nnap bash nap.sh\n"),
+                ("testconfig", $"[items]\nN 1 2 3\n\n[ezsteps]\nnap {step}\n"),
                 ("nap.sh", "sleep 600 &\necho $PPID $$ $! > pids\nwait\n"),
             ]));
         using var site = await DaemonSite.StartAsync(area);
@@ -34,6 +38,14 @@ public sealed class DaemonKillTests : IDisposable
         await Wait.UntilAsync(() => pidFiles.All(f => File.Exists(f) && File.ReadAllText(f).Trim().Split(' ').Length == 3), s_timeout, "every item to be running\n" + site);
         var pids = pidFiles.SelectMany(f => File.ReadAllText(f).Trim().Split(' ')).Select(int.Parse).ToList();
         Assert.Equal(9, pids.Count);
+        var agents = site.Agents.Select(a => a.Pid).ToHashSet();
+        var parents = pids.Where((_, i) => i % 3 == 0).ToList();
+        Assert.All(parents, pid => Assert.Equal(!underBash, agents.Contains(pid)));
+        if (!underBash)
+        {
+            pids = pids.Where((_, i) => i % 3 != 0).ToList();
+        }
+
         Assert.All(pids, pid => Assert.True(Alive(pid), $"process {pid} should be running"));
         await Wait.UntilAsync(() =>
         {
@@ -45,7 +57,8 @@ public sealed class DaemonKillTests : IDisposable
         Assert.True(kill.ExitCode == 0, kill.ToString());
         Assert.Contains("accepted: kill sent for 3 running tests", kill.Stdout, StringComparison.Ordinal);
 
-        await Wait.UntilAsync(() => pids.All(pid => !Alive(pid)), s_timeout, "every test process to end: " + string.Join(",", pids.Where(Alive)));
+        await Wait.UntilAsync(() => pids.All(pid => !Alive(pid)), s_timeout, "every test process to end: " + string.Join(",", pids));
+        Assert.All(agents, pid => Assert.True(Alive(pid), $"agent {pid} should live on"));
         await Wait.UntilAsync(() =>
         {
             using var db = new AreaDb(Path.Combine(area, "megatest.db"));
