@@ -375,6 +375,13 @@ public sealed partial class TestExecution
     }
 
     /// <summary>
+    /// The variables a process of this test starts with, however it is started (bash or directly): the step's
+    /// environment plus, on a secured agent, the test's own in-test key, which is never written to megatest.sh.
+    /// </summary>
+    private IEnumerable<KeyValuePair<string, string>> ProcessVariables(EnvironmentScope env) =>
+        Keys is { } keys ? env.Variables.Append(new(CmdInfo.KeyVariable, keys.Secret)) : env.Variables;
+
+    /// <summary>
     /// Runs one ezstep with its output in <paramref name="log"/>: a simple command (<see cref="SimpleCommand"/>) by
     /// starting its program directly, as bash would, anything else with bash.
     /// </summary>
@@ -382,7 +389,7 @@ public sealed partial class TestExecution
     {
         if (SimpleCommand.Words(command) is { } words
             && SimpleCommand.Resolve(words[0], env.Get("PATH") ?? "", cwd) is { } program
-            && (directEnv ??= DirectEnvironment(env, cwd, Keys)).Length > 0
+            && (directEnv ??= DirectEnvironment(env, cwd)).Length > 0
             && RunDirect(program, words, [.. directEnv, "_=" + program], cwd, log, step) is { } code)
         {
             return code;
@@ -393,12 +400,12 @@ public sealed partial class TestExecution
 
     /// <summary>
     /// The environment bash hands the program of a simple command (less <c>_</c>, the program's path): the step's
-    /// environment with PWD and SHLVL as bash sets them, plus the test's in-test key as <see cref="RunProcess"/> gives
-    /// it. Empty when bash would do more than run the command.
+    /// process environment (<see cref="ProcessVariables"/>) with PWD and SHLVL as bash sets them. Empty when bash would do
+    /// more than run the command.
     /// </summary>
-    private static string[] DirectEnvironment(EnvironmentScope env, string cwd, InTestKeys? keys)
+    private string[] DirectEnvironment(EnvironmentScope env, string cwd)
     {
-        var variables = env.Variables.Where(kv => kv.Key is not ("PWD" or "SHLVL" or "_")).ToList();
+        var variables = ProcessVariables(env).Where(kv => kv.Key is not ("PWD" or "SHLVL" or "_")).ToList();
         if (SimpleCommand.EnvironmentNeedsShell(variables))
         {
             return [];
@@ -411,8 +418,7 @@ public sealed partial class TestExecution
             return []; // bash's own rules for odd values; not worth copying
         }
 
-        string[] key = keys is null ? [] : [CmdInfo.KeyVariable + "=" + keys.Secret];
-        return [.. variables.Select(kv => kv.Key + "=" + kv.Value), .. key, "PWD=" + cwd, "SHLVL=" + (level is null ? 1 : shlvl + 1).ToString(CultureInfo.InvariantCulture)];
+        return [.. variables.Select(kv => kv.Key + "=" + kv.Value), "PWD=" + cwd, "SHLVL=" + (level is null ? 1 : shlvl + 1).ToString(CultureInfo.InvariantCulture)];
     }
 
     /// <summary>Runs a program without a shell; null when it could not be started (the caller then uses bash).</summary>
@@ -483,16 +489,12 @@ public sealed partial class TestExecution
         psi.ArgumentList.Add("-c");
         psi.ArgumentList.Add(bashCommand);
         psi.Environment.Clear();
-        foreach (var (k, v) in env.Variables)
+        foreach (var (k, v) in ProcessVariables(env))
         {
             psi.Environment[k] = v;
         }
 
         psi.Environment["PWD"] = cwd; // as after `cd`: the work area seen through the link tree
-        if (Keys is { } keys)
-        {
-            psi.Environment[CmdInfo.KeyVariable] = keys.Secret;
-        }
 
         Process p;
         lock (_lock)
