@@ -25,6 +25,12 @@ public sealed class AgentService : IDisposable, IStatusSink
     private readonly PacketStamp _stamp;
     private readonly NetMQQueue<Action> _work = new();
     private readonly Dictionary<Guid, Pending> _pending = [];
+
+    // Status packets tracked by the work now being done, sent when it is done (SendTracked).
+    private readonly List<(PacketHeader Header, IPacket Packet)> _outgoing = [];
+
+    // Bundles sent and not yet answered: the message ids of their entries, and when they left.
+    private readonly Dictionary<Guid, (Guid[] Entries, long SentAt)> _bundles = [];
     private readonly ConcurrentDictionary<long, TestExecution> _running = new();
 
     /// <summary>Tests whose processes have ended and whose last statuses wait for their acks: they hold no slot.</summary>
@@ -115,6 +121,8 @@ public sealed class AgentService : IDisposable, IStatusSink
             {
                 action();
             }
+
+            SendTracked();
         };
         _timer = new NetMQTimer(TimeSpan.FromSeconds(1));
         _timer.Elapsed += (_, _) => OnTimer();
@@ -212,7 +220,31 @@ public sealed class AgentService : IDisposable, IStatusSink
         }
 
         _pending[header.MessageId] = new Pending(header, packet, completion, Environment.TickCount64);
-        _db!.SendPacket(header, packet);
+        _outgoing.Add((header, packet));
+    }
+
+    // What was tracked since the last call leaves now: several status packets as bundles (one message and one answer
+    // for the lot instead of one each), a lone one as it is.
+    private void SendTracked()
+    {
+        if (_outgoing.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var (bundle, entries) in Bundles.Pack(_outgoing))
+        {
+            if (bundle is null)
+            {
+                _db!.SendPacket(entries[0].Header, entries[0].Packet);
+                continue;
+            }
+
+            var header = _db!.SendPacket(_stamp, bundle);
+            _bundles[header.MessageId] = ([.. entries.Select(e => e.Header.MessageId)], Environment.TickCount64);
+        }
+
+        _outgoing.Clear();
     }
 
     private void ResendJournal(string directory)
@@ -269,6 +301,11 @@ public sealed class AgentService : IDisposable, IStatusSink
             // db writer sees a test's lost packets in their order (it keeps a late status change from undoing a newer one).
             _pending[p.Header.MessageId] = p with { SentAt = now };
             _db!.SendPacket(p.Header, p.Packet);
+        }
+
+        foreach (var id in _bundles.Where(b => now - b.Value.SentAt > 3 * _options.ResendAfter.TotalMilliseconds).Select(b => b.Key).ToList())
+        {
+            _bundles.Remove(id); // its answer was lost; its entries went again one by one and are answered so
         }
 
         SendHeartbeat();
@@ -476,18 +513,54 @@ public sealed class AgentService : IDisposable, IStatusSink
             }
 
             _lastDbAnswer = Environment.TickCount64;
-            if (received.Header.CorrelationId is { } corr && _pending.Remove(corr, out var pending))
+            if (received.Header.CorrelationId is not { } corr)
             {
-                _journal?.Acknowledged(corr);
-                var ack = received.Packet as Ack ?? new Ack { Ok = true };
-                if (!ack.Ok)
-                {
-                    _logger.LogWarning("db writer refused {Code}: {Error}", pending.Packet.Code, ack.Error);
-                }
+                continue;
+            }
 
-                pending.Completion.TrySetResult(ack);
+            if (_bundles.Remove(corr, out var bundle))
+            {
+                if (received.Packet is BundleAck answer && answer.Errors.Length == bundle.Entries.Length)
+                {
+                    for (var i = 0; i < bundle.Entries.Length; i++)
+                    {
+                        Answered(bundle.Entries[i], answer.Errors[i].Length == 0 ? new Ack { Ok = true } : new Ack { Ok = false, Error = answer.Errors[i] });
+                    }
+                }
+                else
+                {
+                    // Not an answer entry by entry (a db writer that does not take bundles): each entry goes again alone.
+                    _logger.LogWarning("db writer answered a bundle of {Count} status packets with {Code}; sending them one by one", bundle.Entries.Length, received.Header.Code);
+                    foreach (var id in bundle.Entries)
+                    {
+                        if (_pending.TryGetValue(id, out var p))
+                        {
+                            _db!.SendPacket(p.Header, p.Packet);
+                        }
+                    }
+                }
+            }
+            else
+            {
+                Answered(corr, received.Packet as Ack ?? new Ack { Ok = true });
             }
         }
+    }
+
+    private void Answered(Guid messageId, Ack ack)
+    {
+        if (!_pending.Remove(messageId, out var pending))
+        {
+            return; // answered before (it was sent again)
+        }
+
+        _journal?.Acknowledged(messageId);
+        if (!ack.Ok)
+        {
+            _logger.LogWarning("db writer refused {Code}: {Error}", pending.Packet.Code, ack.Error);
+        }
+
+        pending.Completion.TrySetResult(ack);
     }
 
     private void DrainInTest()

@@ -40,6 +40,9 @@ public sealed class DbWriterService : IDisposable
     private long _duplicates;
     private readonly HashSet<long> _statsDirty = [];
     private readonly StatusOrder _order = new();
+
+    // Entries of bundles in the batch being applied (by reference: two entries may be equal records), to their bundle.
+    private readonly Dictionary<ReceivedPacket, (OpenBundle Bundle, int Index)> _bundleEntries = new(ReferenceEqualityComparer.Instance);
     private readonly CancellationTokenSource _stopRequested = new();
     private NetMQTimer? _statsTimer;
     private PeerGate _gate = new(null, "db writer");
@@ -161,7 +164,14 @@ public sealed class DbWriterService : IDisposable
 
             if (PacketSocketExtensions.TryDecode(msg, hasRouting: true, out var received, out var error))
             {
-                batch.Add(received!);
+                if (received!.Packet is Bundle bundle)
+                {
+                    Open(received, bundle, batch);
+                }
+                else
+                {
+                    batch.Add(received);
+                }
             }
             else
             {
@@ -230,6 +240,12 @@ public sealed class DbWriterService : IDisposable
         Publish(outcome);
         foreach (var (to, reply) in outcome.Replies)
         {
+            if (_bundleEntries.Remove(to, out var slot))
+            {
+                Answer(slot.Bundle, slot.Index, reply);
+                continue;
+            }
+
             var header = _stamp.Next(reply.Code, to.Header.MessageId);
             _router!.SendEncoded(header, reply is Ack { Ok: true, Error: "" } ? s_okBody : PacketCodec.EncodeBody(reply), to.Routing);
         }
@@ -237,6 +253,40 @@ public sealed class DbWriterService : IDisposable
         foreach (var (to, request) in outcome.Deferred)
         {
             AnswerAfterCommit(to, request);
+        }
+    }
+
+    // A bundle's entries join the batch as lone packets would; their answers are gathered into one BundleAck.
+    private void Open(ReceivedPacket envelope, Bundle bundle, List<ReceivedPacket> batch)
+    {
+        var entries = Bundles.Unpack(envelope, bundle, out var errors);
+        var open = new OpenBundle(envelope, errors);
+        for (var i = 0; i < entries.Length; i++)
+        {
+            if (entries[i] is { } entry)
+            {
+                _bundleEntries.Add(entry, (open, i));
+                open.Outstanding++;
+                batch.Add(entry);
+            }
+            else
+            {
+                _logger.LogWarning("db writer refused an entry of a bundle from {Sender}: {Error}", envelope.Header.SenderId, errors[i]);
+            }
+        }
+
+        if (open.Outstanding == 0)
+        {
+            _router!.SendPacket(_stamp, new BundleAck { Errors = errors }, envelope.Header.MessageId, envelope.Routing);
+        }
+    }
+
+    private void Answer(OpenBundle bundle, int index, IPacket reply)
+    {
+        bundle.Errors[index] = reply is Ack { Ok: true } ? "" : reply is Ack { Error: { Length: > 0 } error } ? error : "refused";
+        if (--bundle.Outstanding == 0)
+        {
+            _router!.SendPacket(_stamp, new BundleAck { Errors = bundle.Errors }, bundle.Envelope.Header.MessageId, bundle.Envelope.Routing);
         }
     }
 
@@ -613,6 +663,16 @@ public sealed class DbWriterService : IDisposable
     }
 
     private static long Now() => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+
+    // A bundle whose entries are being applied: the errors so far and how many entries are still to be answered.
+    private sealed class OpenBundle(ReceivedPacket envelope, string[] errors)
+    {
+        public ReceivedPacket Envelope { get; } = envelope;
+
+        public string[] Errors { get; } = errors;
+
+        public int Outstanding { get; set; }
+    }
 
     private sealed class BatchOutcome
     {

@@ -42,6 +42,12 @@ public enum PacketCode : ushort
     /// <summary>Test metadata from a testconfig's [test_meta].</summary>
     TestMetaUpdate = 204,
 
+    /// <summary>Several status packets for the db writer in one message.</summary>
+    Bundle = 205,
+
+    /// <summary>The db writer's answer to a bundle: one error text per entry.</summary>
+    BundleAck = 206,
+
     /// <summary>Registers (or finds) a run.</summary>
     RegisterRun = 300,
 

@@ -144,6 +144,72 @@ public sealed class DbWriterServiceTests : IDisposable
         }
     }
 
+    [Fact]
+    public void BundledStatusPackets_AreAppliedAsIfSentAlone_AndAnsweredEntryByEntryInOneBundleAck()
+    {
+        var run = (RunRegistered)Exchange(new RegisterRun { KeyValues = ["v1"], RunName = "bundle", Owner = "me" });
+        var keys = Enumerable.Range(0, 30).Select(i => new TestKey { TestName = "t" + i, ItemPath = i % 10 == 9 ? "item" : "" }).ToArray();
+        var ids = ((TestsRegistered)Exchange(new RegisterTests { RunId = run.RunId, Tests = keys })).Rows.Select(r => r.Id).ToArray();
+        var running = ids.Select(id => Stamped(new StatusChange { TestId = id, State = "RUNNING", Status = "n/a" })).ToList();
+        var completed = ids.Select((id, i) => Stamped(new StatusChange { TestId = id, State = "COMPLETED", Status = "PASS", Comment = "done " + i })).ToList();
+        var step = Stamped(new Step { TestId = ids[0], StepName = "s", State = "end", Status = "0" });
+        var unknown = Stamped(new StatusChange { TestId = 987_654, State = "RUNNING" });
+
+        // The RUNNING packets are lost; the COMPLETED ones arrive first, bundled with a step, an unknown test and a repeat.
+        var first = completed.Append(step).Append(unknown).Append(completed[3]).ToList();
+        var errors = ExchangeBundle(first);
+
+        Assert.Equal(first.Count, errors.Length);
+        Assert.All(errors.Take(completed.Count + 1), e => Assert.Equal("", e));
+        Assert.Contains("987654", errors[completed.Count + 1], StringComparison.Ordinal);
+        Assert.Equal("", errors[^1]);
+        Assert.Equal(1, _service.Duplicates);
+
+        // The lost RUNNING packets come later, bundled, and the first bundle again (its answer was lost): nothing is undone.
+        Assert.All(ExchangeBundle(running), e => Assert.Equal("", e));
+        Assert.Equal(completed.Count + 2, ExchangeBundle(first).Count(e => e.Length == 0)); // all but the unknown test
+
+        using var db = MegatestQueries.Open(Path.Combine(_tmp.Path, "megatest.db"));
+        for (var i = 0; i < ids.Length; i++)
+        {
+            var row = db.GetTest(ids[i])!;
+            Assert.Equal(("COMPLETED", "PASS", "done " + i), (row.State, row.Status, row.Comment));
+        }
+
+        Assert.Equal("end", Assert.Single(db.Steps(ids[0])).State);
+    }
+
+    [Fact]
+    public void BundleEntryThatIsNotAStatusPacket_IsRefusedAndTheOthersApplied()
+    {
+        var id = RegisterOneTest();
+        var change = Stamped(new StatusChange { TestId = id, State = "COMPLETED", Status = "PASS" });
+        var run = Stamped(new UpdateRun { RunId = 1, State = "x" });
+        var bundle = new Bundle
+        {
+            Headers = [PacketCodec.EncodeHeader(change.Header), PacketCodec.EncodeHeader(run.Header)],
+            Bodies = [PacketCodec.EncodeBody(change.Packet), PacketCodec.EncodeBody(run.Packet)],
+        };
+
+        var answer = Assert.IsType<BundleAck>(Exchange(bundle));
+
+        Assert.Equal("", answer.Errors[0]);
+        Assert.Contains("not UpdateRun", answer.Errors[1], StringComparison.Ordinal);
+        using var db = MegatestQueries.Open(Path.Combine(_tmp.Path, "megatest.db"));
+        Assert.Equal("COMPLETED", db.GetTest(id)!.State);
+        Assert.NotEqual("x", db.GetRun(1)!.State);
+    }
+
+    private (PacketHeader Header, IPacket Packet) Stamped(IPacket packet) => (_stamp.Next(packet.Code), packet);
+
+    // Sends the packets as one bundle and returns its answer's errors, entry by entry.
+    private string[] ExchangeBundle(List<(PacketHeader Header, IPacket Packet)> packets)
+    {
+        var (bundle, entries) = Assert.Single(Bundles.Pack(packets));
+        Assert.Equal(packets, entries);
+        return Assert.IsType<BundleAck>(Exchange(bundle!)).Errors;
+    }
+
     // Sends every packet before reading any reply; returns the ack of each (a packet sent twice gets two).
     private List<Ack> SendAll(List<(PacketHeader Header, IPacket Packet)> packets) => SendAll(_client, packets, () => { });
 

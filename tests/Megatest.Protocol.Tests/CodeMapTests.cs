@@ -17,6 +17,8 @@ public sealed class CodeMapTests
         ("StatusChange", 202, typeof(StatusChange)),
         ("TestData", 203, typeof(TestData)),
         ("TestMetaUpdate", 204, typeof(TestMetaUpdate)),
+        ("Bundle", 205, typeof(Bundle)),
+        ("BundleAck", 206, typeof(BundleAck)),
         ("RegisterRun", 300, typeof(RegisterRun)),
         ("RunRegistered", 301, typeof(RunRegistered)),
         ("RegisterTests", 302, typeof(RegisterTests)),

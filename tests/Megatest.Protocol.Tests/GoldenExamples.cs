@@ -28,7 +28,7 @@ public static class GoldenExamples
 
     private static readonly HashSet<PacketCode> s_replies =
     [
-        PacketCode.AgentWelcome, PacketCode.Ack, PacketCode.RunRegistered, PacketCode.TestsRegistered,
+        PacketCode.AgentWelcome, PacketCode.Ack, PacketCode.BundleAck, PacketCode.RunRegistered, PacketCode.TestsRegistered,
         PacketCode.Snapshot, PacketCode.ControlAck, PacketCode.RunEnded, PacketCode.StatusReply,
     ];
 
@@ -97,6 +97,11 @@ public static class GoldenExamples
         if (inner == typeof(long[]))
         {
             return new[] { 1L + key, 5_000_000_000L };
+        }
+
+        if (inner == typeof(byte[][]))
+        {
+            return new[] { System.Text.Encoding.UTF8.GetBytes(name + "[0]"), System.Text.Encoding.UTF8.GetBytes(name + "[1]") };
         }
 
         if (inner == typeof(Dictionary<string, string>))

@@ -33,7 +33,7 @@ structs = {i[1] for i in items if i[0] == "struct"}
 def cs_type(t):
     base = {"str": ("string", '""'), "str?": ("string?", None), "int": ("int", None), "long": ("long", None),
             "long?": ("long?", None), "double": ("double", None), "double?": ("double?", None), "bool": ("bool", None),
-            "str[]": ("string[]", "[]"), "long[]": ("long[]", "[]"), "map": ("Dictionary<string, string>", "new(StringComparer.Ordinal)")}
+            "str[]": ("string[]", "[]"), "long[]": ("long[]", "[]"), "bin[]": ("byte[][]", "[]"), "map": ("Dictionary<string, string>", "new(StringComparer.Ordinal)")}
     if t in base:
         return base[t]
     if t.endswith("[]") and t[:-2] in structs:
@@ -45,7 +45,7 @@ def cs_type(t):
 def wire_type(t):
     w = {"str": "str", "str?": "str or nil", "int": "int (32-bit)", "long": "int (64-bit)", "long?": "int (64-bit) or nil",
          "double": "float64", "double?": "float64 or nil", "bool": "bool", "str[]": "array of str", "long[]": "array of int (64-bit)",
-         "map": "map str -> str"}
+         "bin[]": "array of bin", "map": "map str -> str"}
     if t in w:
         return w[t]
     if t.endswith("[]"):

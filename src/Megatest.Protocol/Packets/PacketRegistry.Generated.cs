@@ -18,6 +18,8 @@ public static partial class PacketRegistry
         yield return (PacketCode.StatusChange, typeof(StatusChange));
         yield return (PacketCode.TestData, typeof(TestData));
         yield return (PacketCode.TestMetaUpdate, typeof(TestMetaUpdate));
+        yield return (PacketCode.Bundle, typeof(Bundle));
+        yield return (PacketCode.BundleAck, typeof(BundleAck));
         yield return (PacketCode.RegisterRun, typeof(RegisterRun));
         yield return (PacketCode.RunRegistered, typeof(RunRegistered));
         yield return (PacketCode.RegisterTests, typeof(RegisterTests));

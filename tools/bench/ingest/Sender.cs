@@ -8,7 +8,7 @@ namespace Megatest.Bench.Ingest;
 
 /// <summary>
 /// One sender process: sends COUNT status packets for tests FIRSTID.. to the db writer, at most WINDOW unacknowledged,
-/// keeping each packet until it is acknowledged (resending after 10 s). Waits for "go" on stdin first.
+/// keeping each packet until it is acknowledged (resending after 10 s); what it sends at once goes in bundles, as an agent's. Waits for "go" on stdin first.
 /// Prints "done acked=N t0=TICKS t1=TICKS" (UTC ticks of the first send and the last ack).
 /// </summary>
 public static class Sender
@@ -54,26 +54,58 @@ public static class Sender
     private static (int Acked, int Refused) SendAll(DealerSocket dealer, PacketStamp stamp, long firstId, int count, int window)
     {
         var pending = new Dictionary<Guid, (PacketHeader Header, IPacket Packet, long SentAt)>();
+        var bundles = new Dictionary<Guid, Guid[]>();
+        var fresh = new List<(PacketHeader Header, IPacket Packet)>();
         var sent = 0;
         var acked = 0;
         var refused = 0;
         var deadline = Environment.TickCount64 + 300_000;
         while (acked < count)
         {
+            // What the window lets go now leaves as an agent sends what it has queued (AgentService.SendTracked).
             while (sent < count && pending.Count < window)
             {
                 var packet = Rows.Change(firstId + sent);
                 var header = stamp.Next(packet.Code);
                 pending[header.MessageId] = (header, packet, Environment.TickCount64);
-                dealer.SendPacket(header, packet);
+                fresh.Add((header, packet));
                 sent++;
             }
 
+            foreach (var (bundle, entries) in Bundles.Pack(fresh))
+            {
+                if (bundle is null)
+                {
+                    dealer.SendPacket(entries[0].Header, entries[0].Packet);
+                }
+                else
+                {
+                    bundles[dealer.SendPacket(stamp, bundle).MessageId] = [.. entries.Select(e => e.Header.MessageId)];
+                }
+            }
+
+            fresh.Clear();
             if (dealer.TryReceivePacket(false, TimeSpan.FromMilliseconds(100), out var received, out _))
             {
                 do
                 {
-                    if (received!.Header.CorrelationId is { } corr && pending.Remove(corr))
+                    if (received!.Header.CorrelationId is not { } corr)
+                    {
+                        continue;
+                    }
+
+                    if (bundles.Remove(corr, out var ids) && received.Packet is BundleAck answer)
+                    {
+                        for (var i = 0; i < ids.Length; i++)
+                        {
+                            if (pending.Remove(ids[i]))
+                            {
+                                acked++;
+                                refused += answer.Errors[i].Length > 0 ? 1 : 0;
+                            }
+                        }
+                    }
+                    else if (pending.Remove(corr))
                     {
                         acked++;
                         if (received.Packet is Ack { Ok: false })
@@ -119,7 +151,8 @@ public static class Sender
             {
                 if (echo.TryReceivePacket(true, TimeSpan.FromMilliseconds(50), out var received, out _))
                 {
-                    echo.SendPacket(ackStamp, new Ack { Ok = true }, received!.Header.MessageId, received.Routing);
+                    IPacket answer = received!.Packet is Bundle b ? new BundleAck { Errors = [.. b.Headers.Select(_ => "")] } : new Ack { Ok = true };
+                    echo.SendPacket(ackStamp, answer, received.Header.MessageId, received.Routing);
                 }
             }
         }) { IsBackground = true, Name = "warm-up-echo" };
