@@ -12,22 +12,34 @@ namespace Megatest.Storage;
 internal readonly struct NativeColumns(nint statement) : IColumnValues
 {
     /// <inheritdoc />
-    public long Long(int column) => NativeSqlite.ColumnType(statement, column) == NativeSqlite.TypeInteger
-        ? NativeSqlite.ColumnInt64(statement, column)
-        : RowReaders.Long(NativeSqlite.Value(statement, column));
-
-    /// <inheritdoc />
-    public double Double(int column) => NativeSqlite.ColumnType(statement, column) == NativeSqlite.TypeFloat
-        ? NativeSqlite.ColumnDouble(statement, column)
-        : RowReaders.Double(NativeSqlite.Value(statement, column));
-
-    /// <inheritdoc />
-    public string Text(int column) => NativeSqlite.ColumnType(statement, column) switch
+    public long Long(int column)
     {
-        NativeSqlite.TypeText => Encoding.UTF8.GetString(NativeSqlite.Text(statement, column)),
-        NativeSqlite.TypeNull => string.Empty,
-        _ => RowReaders.Text(NativeSqlite.Value(statement, column)),
-    };
+        var value = NativeSqlite.ColumnValue(statement, column);
+        return NativeSqlite.ValueType(value) == NativeSqlite.TypeInteger
+            ? NativeSqlite.ValueInt64(value)
+            : RowReaders.Long(NativeSqlite.Value(statement, column));
+    }
+
+    /// <inheritdoc />
+    public double Double(int column)
+    {
+        var value = NativeSqlite.ColumnValue(statement, column);
+        return NativeSqlite.ValueType(value) == NativeSqlite.TypeFloat
+            ? NativeSqlite.ValueDouble(value)
+            : RowReaders.Double(NativeSqlite.Value(statement, column));
+    }
+
+    /// <inheritdoc />
+    public string Text(int column)
+    {
+        var value = NativeSqlite.ColumnValue(statement, column);
+        return NativeSqlite.ValueType(value) switch
+        {
+            NativeSqlite.TypeText => Encoding.UTF8.GetString(NativeSqlite.ValueText(value)),
+            NativeSqlite.TypeNull => string.Empty,
+            _ => RowReaders.Text(NativeSqlite.Value(statement, column)),
+        };
+    }
 
     /// <summary>A BLOB column's bytes (empty for NULL), valid as long as this row.</summary>
     public ReadOnlySpan<byte> Blob(int column) => NativeSqlite.Blob(statement, column);

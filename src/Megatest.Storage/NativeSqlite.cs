@@ -95,6 +95,42 @@ internal static unsafe partial class NativeSqlite
     private static partial int ColumnBytes(nint statement, int column);
 
     /// <summary>
+    /// The value of a column of the current row, for the <c>sqlite3_value_*</c> accessors below: one call that takes
+    /// the connection's mutex per column, where the <c>sqlite3_column_*</c> accessors take it once per call. The value
+    /// is "unprotected" (SQLite's term: not to be shared between threads); valid until the next step, reset or finalize.
+    /// </summary>
+    [LibraryImport(Library, EntryPoint = "sqlite3_column_value")]
+    [SuppressGCTransition]
+    public static partial nint ColumnValue(nint statement, int column);
+
+    [LibraryImport(Library, EntryPoint = "sqlite3_value_type")]
+    [SuppressGCTransition]
+    public static partial int ValueType(nint value);
+
+    [LibraryImport(Library, EntryPoint = "sqlite3_value_int64")]
+    [SuppressGCTransition]
+    public static partial long ValueInt64(nint value);
+
+    [LibraryImport(Library, EntryPoint = "sqlite3_value_double")]
+    [SuppressGCTransition]
+    public static partial double ValueDouble(nint value);
+
+    [LibraryImport(Library, EntryPoint = "sqlite3_value_text")]
+    [SuppressGCTransition]
+    private static partial byte* ValueTextPointer(nint value);
+
+    [LibraryImport(Library, EntryPoint = "sqlite3_value_bytes")]
+    [SuppressGCTransition]
+    private static partial int ValueBytes(nint value);
+
+    /// <summary>A TEXT value's UTF-8 bytes (SQLite converts other types; NULL is empty), valid as long as the value.</summary>
+    public static ReadOnlySpan<byte> ValueText(nint value)
+    {
+        var text = ValueTextPointer(value);
+        return text == null ? default : new ReadOnlySpan<byte>(text, ValueBytes(value));
+    }
+
+    /// <summary>
     /// A column as UTF-8 text (SQLite converts numbers; NULL is empty), valid until the next step, reset or finalize of
     /// <paramref name="statement"/>. The length is sqlite3_column_bytes, as Microsoft.Data.Sqlite's GetString reads it.
     /// </summary>
