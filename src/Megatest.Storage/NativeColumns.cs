@@ -4,10 +4,10 @@ namespace Megatest.Storage;
 
 /// <summary>
 /// The current row of a statement stepped through <see cref="NativeSqlite"/>, read without a boxed value per column:
-/// a column of the type asked for (INTEGER for <see cref="Long"/>, REAL for <see cref="Double"/>, TEXT or NULL for
-/// <see cref="Text"/>) is read directly, any other goes through <see cref="NativeSqlite.Value"/> and the conversion of
-/// <see cref="RowReaders"/>, so the values equal those read through Microsoft.Data.Sqlite. Valid until the statement
-/// is stepped, reset or finalized.
+/// each column's value is fetched once (<see cref="NativeSqlite.ColumnValue"/>); one of the type asked for (INTEGER for
+/// <see cref="Long"/>, REAL for <see cref="Double"/>, TEXT or NULL for <see cref="Text"/>) is read directly, any other
+/// goes through <see cref="NativeSqlite.Value"/> and the conversion of <see cref="RowReaders"/>, so the values equal
+/// those read through Microsoft.Data.Sqlite. Valid until the statement is stepped, reset or finalized.
 /// </summary>
 internal readonly struct NativeColumns(nint statement) : IColumnValues
 {
