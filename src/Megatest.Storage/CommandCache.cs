@@ -4,12 +4,14 @@ namespace Megatest.Storage;
 
 /// <summary>
 /// Keeps one <see cref="SqliteCommand"/> per SQL text so its prepared statements are reused across calls
-/// (the db writer applies thousands of updates per second).
+/// (the db writer applies thousands of updates per second), and one <see cref="NativeStatement"/> per SQL text run
+/// through SQLite's C API.
 /// </summary>
 internal sealed class CommandCache : IDisposable
 {
     private readonly SqliteConnection _connection;
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, NativeStatement> _native = new(StringComparer.Ordinal);
 
     public CommandCache(SqliteConnection connection)
     {
@@ -58,6 +60,21 @@ internal sealed class CommandCache : IDisposable
         return command;
     }
 
+    /// <summary>
+    /// The cached <see cref="NativeStatement"/> for <paramref name="sql"/>; it runs in whatever transaction the
+    /// connection has open, which inside a batch is <see cref="Transaction"/>.
+    /// </summary>
+    public NativeStatement Native(string sql)
+    {
+        if (!_native.TryGetValue(sql, out var statement))
+        {
+            statement = new NativeStatement(_connection, sql);
+            _native.Add(sql, statement);
+        }
+
+        return statement;
+    }
+
     public int Execute(string sql, params ReadOnlySpan<(string Name, object? Value)> parameters) =>
         Get(sql, parameters).ExecuteNonQuery();
 
@@ -94,5 +111,13 @@ internal sealed class CommandCache : IDisposable
         }
 
         _commands.Clear();
+
+        // Before the connection closes: an unfinalized statement would keep the file open.
+        foreach (var statement in _native.Values)
+        {
+            statement.Dispose();
+        }
+
+        _native.Clear();
     }
 }

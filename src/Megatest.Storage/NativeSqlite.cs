@@ -3,13 +3,16 @@ using System.Runtime.InteropServices;
 namespace Megatest.Storage;
 
 /// <summary>
-/// The few functions of SQLite's C API that <see cref="RawListing"/> calls, bound to the same e_sqlite3 library that
-/// Microsoft.Data.Sqlite loads. Blittable, source-generated bindings need no marshalling stub at run time (the
-/// ReadyToRun build precompiles them), unlike SQLitePCLRaw's, whose stubs the JIT builds on first call (issue #9).
+/// The few functions of SQLite's C API that <see cref="RawListing"/> and <see cref="NativeStatement"/> call, bound to
+/// the same e_sqlite3 library that Microsoft.Data.Sqlite loads. Blittable, source-generated bindings need no
+/// marshalling stub at run time (the ReadyToRun build precompiles them), unlike SQLitePCLRaw's, whose stubs the JIT
+/// builds on first call (issue #9).
 /// </summary>
 /// <remarks>
-/// The column accessors skip the GC transition: they are called about twenty times per listed test, only read the
-/// current row of a statement on a connection opened without mutexes, and never block or call back.
+/// The column accessors skip the GC transition: they are called about twenty times per row, only read the current row
+/// of a statement, and never block or call back. On a connection opened without mutexes (RawListing's) they take no
+/// lock; on one of Microsoft.Data.Sqlite's they take the connection's mutex, which is never contended, because such a
+/// connection is only ever used by one thread at a time.
 /// </remarks>
 internal static unsafe partial class NativeSqlite
 {
@@ -52,6 +55,9 @@ internal static unsafe partial class NativeSqlite
     [LibraryImport(Library, EntryPoint = "sqlite3_finalize")]
     public static partial int Finalize(nint statement);
 
+    [LibraryImport(Library, EntryPoint = "sqlite3_clear_bindings")]
+    public static partial int ClearBindings(nint statement);
+
     [LibraryImport(Library, EntryPoint = "sqlite3_bind_parameter_index")]
     public static partial int BindParameterIndex(nint statement, byte* name);
 
@@ -89,6 +95,42 @@ internal static unsafe partial class NativeSqlite
     private static partial int ColumnBytes(nint statement, int column);
 
     /// <summary>
+    /// The value of a column of the current row, for the <c>sqlite3_value_*</c> accessors below: one call that takes
+    /// the connection's mutex per column, where the <c>sqlite3_column_*</c> accessors take it once per call. The value
+    /// is "unprotected" (SQLite's term: not to be shared between threads); valid until the next step, reset or finalize.
+    /// </summary>
+    [LibraryImport(Library, EntryPoint = "sqlite3_column_value")]
+    [SuppressGCTransition]
+    public static partial nint ColumnValue(nint statement, int column);
+
+    [LibraryImport(Library, EntryPoint = "sqlite3_value_type")]
+    [SuppressGCTransition]
+    public static partial int ValueType(nint value);
+
+    [LibraryImport(Library, EntryPoint = "sqlite3_value_int64")]
+    [SuppressGCTransition]
+    public static partial long ValueInt64(nint value);
+
+    [LibraryImport(Library, EntryPoint = "sqlite3_value_double")]
+    [SuppressGCTransition]
+    public static partial double ValueDouble(nint value);
+
+    [LibraryImport(Library, EntryPoint = "sqlite3_value_text")]
+    [SuppressGCTransition]
+    private static partial byte* ValueTextPointer(nint value);
+
+    [LibraryImport(Library, EntryPoint = "sqlite3_value_bytes")]
+    [SuppressGCTransition]
+    private static partial int ValueBytes(nint value);
+
+    /// <summary>A TEXT value's UTF-8 bytes (SQLite converts other types; NULL is empty), valid as long as the value.</summary>
+    public static ReadOnlySpan<byte> ValueText(nint value)
+    {
+        var text = ValueTextPointer(value);
+        return text == null ? default : new ReadOnlySpan<byte>(text, ValueBytes(value));
+    }
+
+    /// <summary>
     /// A column as UTF-8 text (SQLite converts numbers; NULL is empty), valid until the next step, reset or finalize of
     /// <paramref name="statement"/>. The length is sqlite3_column_bytes, as Microsoft.Data.Sqlite's GetString reads it.
     /// </summary>
@@ -98,12 +140,22 @@ internal static unsafe partial class NativeSqlite
         return text == null ? default : new ReadOnlySpan<byte>(text, ColumnBytes(statement, column));
     }
 
-    /// <summary>A BLOB column's bytes, copied.</summary>
-    public static byte[] Blob(nint statement, int column)
+    /// <summary>A BLOB column's bytes, valid until the next step, reset or finalize of <paramref name="statement"/>.</summary>
+    public static ReadOnlySpan<byte> Blob(nint statement, int column)
     {
         var blob = ColumnBlob(statement, column);
-        return blob == null ? [] : new ReadOnlySpan<byte>(blob, ColumnBytes(statement, column)).ToArray();
+        return blob == null ? default : new ReadOnlySpan<byte>(blob, ColumnBytes(statement, column));
     }
+
+    /// <summary>A column's value as <c>SqliteDataReader.GetValue</c> gives it, for the mappers of <see cref="RowReaders"/>.</summary>
+    public static object Value(nint statement, int column) => ColumnType(statement, column) switch
+    {
+        TypeInteger => ColumnInt64(statement, column),
+        TypeFloat => ColumnDouble(statement, column),
+        TypeText => System.Text.Encoding.UTF8.GetString(Text(statement, column)),
+        TypeBlob => Blob(statement, column).ToArray(),
+        _ => DBNull.Value,
+    };
 
     /// <summary>Binds UTF-8 text (copied by SQLite).</summary>
     public static int BindText(nint statement, int index, ReadOnlySpan<byte> utf8)

@@ -68,7 +68,7 @@ public sealed unsafe class RawListing : IDisposable
     {
         var runSql = _runSql!;
         var parameters = runSql.MatchParameters(targetPattern, runNamePattern);
-        return parameters is null ? [] : Query(Prepare(runSql.MatchRuns), finalize: true, parameters, statement => runSql.ReadRun(i => Value(statement, i)));
+        return parameters is null ? [] : Query(Prepare(runSql.MatchRuns), finalize: true, parameters, statement => runSql.ReadRun(i => NativeSqlite.Value(statement, i)));
     }
 
     /// <summary>
@@ -133,7 +133,7 @@ public sealed unsafe class RawListing : IDisposable
             _steps = Prepare(SqliteRunReader.StepsSql);
         }
 
-        return Query(_steps, finalize: false, [("@test_id", testId)], statement => RowReaders.Step(i => Value(statement, i)));
+        return Query(_steps, finalize: false, [("@test_id", testId)], statement => RowReaders.Step(i => NativeSqlite.Value(statement, i)));
     }
 
     /// <inheritdoc />
@@ -155,19 +155,9 @@ public sealed unsafe class RawListing : IDisposable
         }
     }
 
-    // The value as SqliteDataReader.GetValue gives it, for the mappers shared with MegatestQueries.
-    private static object Value(nint statement, int column) => NativeSqlite.ColumnType(statement, column) switch
-    {
-        NativeSqlite.TypeInteger => NativeSqlite.ColumnInt64(statement, column),
-        NativeSqlite.TypeFloat => NativeSqlite.ColumnDouble(statement, column),
-        NativeSqlite.TypeText => Encoding.UTF8.GetString(NativeSqlite.Text(statement, column)),
-        NativeSqlite.TypeBlob => NativeSqlite.Blob(statement, column),
-        _ => DBNull.Value,
-    };
-
     // The first column of every row; null on a SQLite error.
     private List<object>? Values(string sql, ReadOnlySpan<(string Name, object? Value)> parameters) =>
-        Query(Prepare(sql), finalize: true, parameters, statement => Value(statement, 0));
+        Query(Prepare(sql), finalize: true, parameters, statement => NativeSqlite.Value(statement, 0));
 
     // Each row of a prepared statement (0: it did not prepare) mapped; null on a SQLite error. A cached statement is
     // reset for its next use, any other finalized.
