@@ -136,9 +136,8 @@ public static class Sender
     }
 
     // An agent is a long-running process: the measured window should see a sender in its steady state, not its
-    // start-up JIT compilation (tiered: first quick code, then optimized code for what runs hot). So before "ready",
-    // the same send loop runs against an in-process ROUTER that decodes each packet and acks it, in rounds, until a
-    // round compiles no new methods (at most 10 s).
+    // start-up JIT compilation. So before "ready", the same send loop runs against an in-process ROUTER that decodes
+    // each packet and acks it, in rounds, until a round compiles no new methods (at most 10 s).
     private static void Warm(long firstId, int window)
     {
         using var echo = Endpoints.Configure(new RouterSocket());
@@ -166,8 +165,6 @@ public static class Sender
             while (Environment.TickCount64 < until)
             {
                 SendAll(dealer, stamp, firstId, 2 * window, window);
-                // Tiered compilation promotes hot methods after a short quiet spell; give it one between rounds.
-                Thread.Sleep(150);
                 var now = System.Runtime.JitInfo.GetCompiledMethodCount();
                 if (now == compiled)
                 {
