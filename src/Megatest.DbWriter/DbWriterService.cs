@@ -31,7 +31,7 @@ public sealed class DbWriterService : IDisposable
     private readonly Dictionary<long, (string Target, string RunName)> _runNames = [];
     private MegatestDatabase? _db;
     private RouterSocket? _router;
-    private ChangeFeed? _changes;
+    private PublisherSocket? _pub;
     private FeedKey? _feed;
     private NetMQPoller? _poller;
     private Thread? _thread;
@@ -103,12 +103,11 @@ public sealed class DbWriterService : IDisposable
         }
 
         _router = Endpoints.Configure(new RouterSocket());
-        var pub = Endpoints.Configure(new PublisherSocket());
+        _pub = Endpoints.Configure(new PublisherSocket());
         Endpoint = Endpoints.Bind(_router, _options.Endpoint, _options.Security);
-        PublishEndpoint = Endpoints.Bind(pub, _options.PublishEndpoint, _options.Security);
+        PublishEndpoint = Endpoints.Bind(_pub, _options.PublishEndpoint, _options.Security);
         // A new feed key per start: subscribers of an earlier db writer fetch it again when its first body fails to open.
         _feed = _options.Security is null ? null : FeedKey.Generate();
-        _changes = new ChangeFeed(pub, _feed);
         _gate = new PeerGate(_options.Security, "db writer", _logger) { Feed = _feed };
         _gate.Watch(_router);
         _router.ReceiveReady += (_, _) => OnReceiveReady();
@@ -140,11 +139,11 @@ public sealed class DbWriterService : IDisposable
         _poller?.Dispose();
         _gate.Dispose();
         _router?.Dispose();
-        _changes?.Dispose();
+        _pub?.Dispose();
         _db?.Dispose();
         _poller = null;
         _router = null;
-        _changes = null;
+        _pub = null;
         _db = null;
     }
 
@@ -548,7 +547,7 @@ public sealed class DbWriterService : IDisposable
                 break;
 
             case SubscribeProbe probe:
-                _changes!.Publish([(_stamp.Next(PacketCode.ProbeEcho), new ProbeEcho { Token = probe.Token }, Topics.Probe(probe.Token))]);
+                Publish(_stamp.Next(PacketCode.ProbeEcho), new ProbeEcho { Token = probe.Token }, Topics.Probe(probe.Token));
                 _router!.SendPacket(_stamp, new Ack { Ok = true }, to.Header.MessageId, to.Routing);
                 break;
 
@@ -596,25 +595,28 @@ public sealed class DbWriterService : IDisposable
         }
     }
 
-    // Numbers the committed changes here, in commit order; the feed's thread encodes and sends them.
     private void Publish(BatchOutcome outcome)
     {
-        var changes = new List<(PacketHeader, IPacket, string)>(outcome.Runs.Count + outcome.Tests.Count);
         foreach (var run in outcome.Runs)
         {
             _runNames[run.Id] = (run.Target, run.RunName);
             var header = NextPublished(PacketCode.RunChanged, run.Id);
-            changes.Add((header, new RunChanged { RunId = run.Id, Target = run.Target, RunName = run.RunName, State = run.State, Status = run.Status }, Topics.Run(run.Id)));
+            Publish(header, new RunChanged { RunId = run.Id, Target = run.Target, RunName = run.RunName, State = run.State, Status = run.Status }, Topics.Run(run.Id));
         }
 
         foreach (var row in outcome.Tests)
         {
             var (target, runName) = RunName(row.RunId);
             var header = NextPublished(PacketCode.TestChanged, row.RunId);
-            changes.Add((header, new TestChanged { Row = ToInfo(row), Target = target, RunName = runName }, Topics.Test(row.RunId, row.TestName)));
+            Publish(header, new TestChanged { Row = ToInfo(row), Target = target, RunName = runName }, Topics.Test(row.RunId, row.TestName));
         }
+    }
 
-        _changes!.Publish(changes);
+    // Secured, the body is sealed with the feed key that only authenticated clients get; plain, it goes as it is.
+    private void Publish(PacketHeader header, IPacket packet, string topic)
+    {
+        var body = PacketCodec.EncodeBody(packet);
+        _pub!.SendEncoded(header, _feed is null ? body : _feed.Seal(body), Topics.Bytes(topic));
     }
 
     private (string Target, string RunName) RunName(long runId)
