@@ -259,6 +259,15 @@ public sealed class DbWriterService : IDisposable
     // A bundle's entries join the batch as lone packets would; their answers are gathered into one BundleAck.
     private void Open(ReceivedPacket envelope, Bundle bundle, List<ReceivedPacket> batch)
     {
+        if (bundle.Headers.Length > Bundles.MaxEntries)
+        {
+            // Too big to be from a sender that keeps the rules: refused whole; such a sender sends the entries alone.
+            var error = $"bundle: {bundle.Headers.Length} entries, more than the {Bundles.MaxEntries} a bundle may carry";
+            _logger.LogWarning("db writer refused a bundle from {Sender}: {Error}", envelope.Header.SenderId, error);
+            _router!.SendPacket(_stamp, new Ack { Ok = false, Error = error }, envelope.Header.MessageId, envelope.Routing);
+            return;
+        }
+
         var entries = Bundles.Unpack(envelope, bundle, out var errors);
         var open = new OpenBundle(envelope, errors);
         for (var i = 0; i < entries.Length; i++)
@@ -269,10 +278,11 @@ public sealed class DbWriterService : IDisposable
                 open.Outstanding++;
                 batch.Add(entry);
             }
-            else
-            {
-                _logger.LogWarning("db writer refused an entry of a bundle from {Sender}: {Error}", envelope.Header.SenderId, errors[i]);
-            }
+        }
+
+        if (open.Outstanding < entries.Length)
+        {
+            _logger.LogWarning("db writer refused {Count} of {Total} entries of a bundle from {Sender}, the first: {Error}", entries.Length - open.Outstanding, entries.Length, envelope.Header.SenderId, errors.First(e => e.Length > 0));
         }
 
         if (open.Outstanding == 0)

@@ -200,6 +200,21 @@ public sealed class DbWriterServiceTests : IDisposable
         Assert.NotEqual("x", db.GetRun(1)!.State);
     }
 
+    [Fact]
+    public void BundleOfMoreEntriesThanABundleMayCarry_IsRefusedWhole_AndNothingOfItApplied()
+    {
+        var id = RegisterOneTest();
+        var entries = Enumerable.Range(0, Bundles.MaxEntries + 1).Select(_ => Stamped(new StatusChange { TestId = id, State = "COMPLETED", Status = "FAIL" })).ToList();
+        var bundle = new Bundle { Headers = [.. entries.Select(e => PacketCodec.EncodeHeader(e.Header))], Bodies = [.. entries.Select(e => PacketCodec.EncodeBody(e.Packet))] };
+
+        var answer = Assert.IsType<Ack>(Exchange(bundle));
+
+        Assert.False(answer.Ok);
+        Assert.Contains($"{Bundles.MaxEntries + 1} entries", answer.Error, StringComparison.Ordinal);
+        using var db = MegatestQueries.Open(Path.Combine(_tmp.Path, "megatest.db"));
+        Assert.NotEqual("COMPLETED", db.GetTest(id)!.State);
+    }
+
     private (PacketHeader Header, IPacket Packet) Stamped(IPacket packet) => (_stamp.Next(packet.Code), packet);
 
     // Sends the packets as one bundle and returns its answer's errors, entry by entry.
