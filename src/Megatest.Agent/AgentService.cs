@@ -520,11 +520,11 @@ public sealed class AgentService : IDisposable, IStatusSink
 
             if (_bundles.Remove(corr, out var bundle))
             {
-                if (received.Packet is BundleAck answer && answer.Errors.Length == bundle.Entries.Length)
+                if (received.Packet is BundleAck { Errors: { } errors } && errors.Length == bundle.Entries.Length)
                 {
                     for (var i = 0; i < bundle.Entries.Length; i++)
                     {
-                        Answered(bundle.Entries[i], answer.Errors[i].Length == 0 ? new Ack { Ok = true } : new Ack { Ok = false, Error = answer.Errors[i] });
+                        Answered(bundle.Entries[i], string.IsNullOrEmpty(errors[i]) ? new Ack { Ok = true } : new Ack { Ok = false, Error = errors[i] });
                     }
                 }
                 else

@@ -259,7 +259,7 @@ public sealed class DbWriterService : IDisposable
     // A bundle's entries join the batch as lone packets would; their answers are gathered into one BundleAck.
     private void Open(ReceivedPacket envelope, Bundle bundle, List<ReceivedPacket> batch)
     {
-        if (bundle.Headers.Length > Bundles.MaxEntries)
+        if (bundle.Headers?.Length > Bundles.MaxEntries)
         {
             // Too big to be from a sender that keeps the rules: refused whole; such a sender sends the entries alone.
             var error = $"bundle: {bundle.Headers.Length} entries, more than the {Bundles.MaxEntries} a bundle may carry";

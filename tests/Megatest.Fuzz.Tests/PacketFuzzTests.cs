@@ -41,6 +41,12 @@ public sealed class PacketFuzzTests(ITestOutputHelper output)
                     Interlocked.Increment(ref nullsAccepted);
                 }
 
+                if (packet is Bundle bundle)
+                {
+                    // What the db writer does next with a bundle: its entries decode one by one, never throwing.
+                    Bundles.Unpack(new ReceivedPacket(null, header!, bundle), bundle, out _);
+                }
+
                 return FuzzOutcome.Accepted;
             },
             input => input.Describe());
@@ -191,6 +197,11 @@ public sealed class PacketFuzzTests(ITestOutputHelper output)
         if (type == typeof(long[]))
         {
             return Enumerable.Range(0, budget).Select(i => (long)(i % 100)).ToArray();
+        }
+
+        if (type == typeof(byte[][]))
+        {
+            return Enumerable.Range(0, budget / 2).Select(_ => Array.Empty<byte>()).ToArray(); // 2 bytes each
         }
 
         if (type == typeof(Dictionary<string, string>))

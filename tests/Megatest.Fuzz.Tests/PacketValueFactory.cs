@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text;
+using Megatest.Protocol;
 using MessagePack;
 
 namespace Megatest.Fuzz.Tests;
@@ -76,6 +77,22 @@ public static class PacketValueFactory
         {
             var values = Enum.GetValues(type);
             return values.GetValue(values.Length > 1 ? rng.Next(1, values.Length) : 0)!;
+        }
+
+        if (type == typeof(byte[]))
+        {
+            // A frame inside a bundle: random bytes, or (half the time) a real header or body frame of a status packet.
+            if (rng.Next(2) == 0)
+            {
+                var bytes = new byte[rng.Next(0, 48)];
+                rng.NextBytes(bytes);
+                return bytes;
+            }
+
+            var status = new StatusChange { TestId = rng.NextInt64(1, 1000), State = RandomString(rng) };
+            return rng.Next(2) == 0
+                ? PacketCodec.EncodeBody(status)
+                : PacketCodec.EncodeHeader(new PacketHeader(ProtocolVersion.Current, status.Code, Guid.NewGuid(), null, "fuzz", rng.NextInt64(1, long.MaxValue), 0));
         }
 
         if (type.IsArray)

@@ -7,7 +7,7 @@ namespace Megatest.Integration.Tests;
 /// schemas/ is a contract for clients in other languages on libzmq: the Python client of schemas/packets/README.md
 /// ("8. Example", pyzmq + msgpack) runs a corpus area through real daemons, and tools/protocol/curve_client.py (pyzmq's
 /// libzmq CURVE + PyNaCl for AuthHello) is accepted by a secured coordinator with an allowlisted key and refused with
-/// an unknown one. Needs Debian's python3-zmq, python3-msgpack and python3-nacl (installed by .ci/run).
+/// an unknown one; tools/protocol/bundle_client.py sends a Bundle to the db writer and reads its BundleAck. Needs Debian's python3-zmq, python3-msgpack and python3-nacl (installed by .ci/run).
 /// </summary>
 public sealed partial class ForeignClientTests : IDisposable
 {
@@ -60,6 +60,27 @@ public sealed partial class ForeignClientTests : IDisposable
         Assert.Contains("AuthReply: accepted=False", mallory.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("StatusReply", mallory.Stdout, StringComparison.Ordinal);
         Assert.Contains("coordinator refused a peer", site.Coordinator.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BundleClientPy_OnLibzmq_GetsOneAnswerPerEntry_AndTheEntriesAreAppliedAsIfSentAlone()
+    {
+        var area = Area();
+        using var site = await DaemonSite.StartAsync(area);
+        var script = Path.Combine(TestPaths.RepoRoot, "tools", "protocol", "bundle_client.py");
+
+        var run = await MegatestProcess.RunFileAsync(DebianPython, _tmp.Path, s_timeout, null, script, site.DbWriterEndpoint, "v1.0", "bundled");
+
+        Assert.True(run.ExitCode == 0, run.ToString() + site);
+        var lines = run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["entry 0: ok", "entry 1: ok"], lines[..2]);
+        Assert.StartsWith("entry 2: refused: ", lines[2], StringComparison.Ordinal);
+        Assert.Contains("987654321", lines[2], StringComparison.Ordinal);
+        Assert.Equal(["entry 3: ok", "entry 4: ok"], lines[3..]);
+        using var db = new AreaDb(Path.Combine(area, "megatest.db"));
+        var tests = db.Tests("bundled");
+        Assert.Equal(("COMPLETED", "PASS"), (tests[("b1", "")].State, tests[("b1", "")].Status));
+        Assert.Equal(("COMPLETED", "FAIL"), (tests[("b2", "")].State, tests[("b2", "")].Status));
     }
 
     private string Area()

@@ -122,6 +122,23 @@ public sealed class BundlesTests
         Assert.All(errors, e => Assert.Equal("bundle: 2 headers but 1 bodies", e));
     }
 
+    [Fact]
+    public void Unpack_NilListsAndNilFrames_AreRefusedEntriesNotCrashes()
+    {
+        var good = Next(Change(1));
+        var withNil = new Bundle { Headers = [PacketCodec.EncodeHeader(good.Header), null!], Bodies = [PacketCodec.EncodeBody(good.Packet), PacketCodec.EncodeBody(good.Packet)] };
+        var envelope = new ReceivedPacket(null, _stamp.Next(PacketCode.Bundle), withNil);
+
+        var unpacked = Bundles.Unpack(envelope, withNil, out var errors);
+
+        Assert.NotNull(unpacked[0]);
+        Assert.Null(unpacked[1]);
+        Assert.Equal("bundle entry 1: nil instead of a frame", errors[1]);
+        Assert.Empty(Bundles.Unpack(envelope, new Bundle { Headers = null!, Bodies = null! }, out errors));
+        Assert.All(Bundles.Unpack(envelope, new Bundle { Headers = [PacketCodec.EncodeHeader(good.Header)], Bodies = null! }, out errors), Assert.Null);
+        Assert.Equal("bundle: 1 headers but 0 bodies", Assert.Single(errors));
+    }
+
     private static Bundle Decode(Bundle bundle)
     {
         Assert.True(PacketCodec.TryDecodeBody(PacketCode.Bundle, PacketCodec.EncodeBody(bundle), out var packet, out var error), error?.ToString());

@@ -91,17 +91,24 @@ public static class Bundles
     {
         ArgumentNullException.ThrowIfNull(envelope);
         ArgumentNullException.ThrowIfNull(bundle);
-        var count = bundle.Headers.Length;
+        // Nil on the wire (a list, or a frame in one) reads as null: no entries, or an entry that does not decode.
+        var headers = bundle.Headers ?? [];
+        var bodies = bundle.Bodies ?? [];
+        var count = headers.Length;
         var entries = new ReceivedPacket?[count];
         errors = new string[count];
         for (var i = 0; i < count; i++)
         {
             errors[i] = "";
-            if (bundle.Bodies.Length != count)
+            if (bodies.Length != count)
             {
-                errors[i] = $"bundle: {count} headers but {bundle.Bodies.Length} bodies";
+                errors[i] = $"bundle: {count} headers but {bodies.Length} bodies";
             }
-            else if (!PacketCodec.TryDecode(bundle.Headers[i], bundle.Bodies[i], out var header, out var packet, out var error))
+            else if (headers[i] is null || bodies[i] is null)
+            {
+                errors[i] = $"bundle entry {i}: nil instead of a frame";
+            }
+            else if (!PacketCodec.TryDecode(headers[i], bodies[i], out var header, out var packet, out var error))
             {
                 errors[i] = $"bundle entry {i}: {error}";
             }
