@@ -12,8 +12,8 @@ public interface IStatusSink
     Task<Ack> SendAsync(IPacket packet);
 
     /// <summary>
-    /// Sends <paramref name="packets"/> in this order, back to back, so that the db writer usually applies them in one
-    /// transaction; one task per packet, as <see cref="SendAsync"/>.
+    /// Sends <paramref name="packets"/> in this order, together (an agent sends them as one bundle, which the db writer
+    /// applies in one transaction); one task per packet, as <see cref="SendAsync"/>.
     /// </summary>
     IReadOnlyList<Task<Ack>> SendAllAsync(IReadOnlyList<IPacket> packets) => [.. packets.Select(SendAsync)];
 }
