@@ -41,6 +41,9 @@ internal readonly struct NativeColumns(nint statement) : IColumnValues
         };
     }
 
+    /// <summary>A column as UTF-8 text (SQLite converts a number; NULL is empty), valid until the next column read of it or the row's end.</summary>
+    public ReadOnlySpan<byte> Utf8(int column) => NativeSqlite.Text(statement, column);
+
     /// <summary>A BLOB column's bytes (empty for NULL), valid as long as this row.</summary>
     public ReadOnlySpan<byte> Blob(int column) => NativeSqlite.Blob(statement, column);
 }

@@ -70,6 +70,15 @@ internal static unsafe partial class NativeSqlite
     [LibraryImport(Library, EntryPoint = "sqlite3_bind_null")]
     public static partial int BindNull(nint statement, int index);
 
+    [LibraryImport(Library, EntryPoint = "sqlite3_bind_double")]
+    public static partial int BindDouble(nint statement, int index, double value);
+
+    [LibraryImport(Library, EntryPoint = "sqlite3_bind_blob")]
+    private static partial int BindBlob(nint statement, int index, byte* blob, int bytes, nint destructor);
+
+    [LibraryImport(Library, EntryPoint = "sqlite3_changes")]
+    public static partial int Changes(nint db);
+
     [LibraryImport(Library, EntryPoint = "sqlite3_column_type")]
     [SuppressGCTransition]
     public static partial int ColumnType(nint statement, int column);
@@ -165,6 +174,16 @@ internal static unsafe partial class NativeSqlite
             // An empty span has no address: bind a zero-length string, not NULL.
             byte empty = 0;
             return BindText(statement, index, text == null ? &empty : text, utf8.Length, s_transient);
+        }
+    }
+
+    /// <summary>Binds a BLOB (copied by SQLite).</summary>
+    public static int BindBlob(nint statement, int index, ReadOnlySpan<byte> bytes)
+    {
+        fixed (byte* blob = bytes)
+        {
+            byte empty = 0;
+            return BindBlob(statement, index, blob == null ? &empty : blob, bytes.Length, s_transient);
         }
     }
 }

@@ -25,18 +25,51 @@ internal sealed unsafe class NativeStatement : IDisposable
         _sql = sql;
     }
 
-    /// <summary>Binds an integer to the parameter <paramref name="name"/> (e.g. <c>@now</c>) for the next <see cref="Run"/>.</summary>
-    public NativeStatement Bind(string name, long value)
+    /// <summary>Binds an integer, or NULL, to the parameter numbered <paramref name="index"/> (<c>?1</c> is 1).</summary>
+    public NativeStatement Bind(int index, long? value) =>
+        Check(value is { } v ? NativeSqlite.BindInt64(Prepared(), index, v) : NativeSqlite.BindNull(Prepared(), index));
+
+    /// <summary>Binds a real, or NULL, to the parameter numbered <paramref name="index"/>; SQLite stores a NaN as NULL.</summary>
+    public NativeStatement Bind(int index, double? value) =>
+        Check(value is { } v ? NativeSqlite.BindDouble(Prepared(), index, v) : NativeSqlite.BindNull(Prepared(), index));
+
+    /// <summary>Binds a text (as UTF-8, NUL characters included), or NULL, to the parameter numbered <paramref name="index"/>.</summary>
+    public NativeStatement Bind(int index, string? value)
     {
         var statement = Prepared();
-        return Check(NativeSqlite.BindInt64(statement, Index(statement, name), value));
+        if (value is null)
+        {
+            return Check(NativeSqlite.BindNull(statement, index));
+        }
+
+        var max = Encoding.UTF8.GetMaxByteCount(value.Length);
+        byte[]? rented = null;
+        Span<byte> utf8 = max <= 512 ? stackalloc byte[max] : (rented = System.Buffers.ArrayPool<byte>.Shared.Rent(max));
+        try
+        {
+            var length = Encoding.UTF8.GetBytes(value, utf8);
+            return Check(NativeSqlite.BindText(statement, index, utf8[..length]));
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
     }
 
-    /// <summary>Binds UTF-8 text (copied by SQLite) to the parameter <paramref name="name"/> for the next <see cref="Run"/>.</summary>
-    public NativeStatement Bind(string name, ReadOnlySpan<byte> utf8)
+    /// <summary>Binds UTF-8 text (copied by SQLite) to the parameter numbered <paramref name="index"/>.</summary>
+    public NativeStatement Bind(int index, ReadOnlySpan<byte> utf8) => Check(NativeSqlite.BindText(Prepared(), index, utf8));
+
+    /// <summary>Binds a BLOB to the parameter numbered <paramref name="index"/>.</summary>
+    public NativeStatement BindBlob(int index, ReadOnlySpan<byte> value) => Check(NativeSqlite.BindBlob(Prepared(), index, value));
+
+    /// <summary>Runs a statement that returns no rows; the number of rows it inserted, updated or deleted.</summary>
+    public int Execute()
     {
-        var statement = Prepared();
-        return Check(NativeSqlite.BindText(statement, Index(statement, name), utf8));
+        Run(static _ => { });
+        return NativeSqlite.Changes(_db);
     }
 
     /// <summary>
@@ -103,17 +136,6 @@ internal sealed unsafe class NativeStatement : IDisposable
 
         (_db, _statement) = (db, statement);
         return statement;
-    }
-
-    private static int Index(nint statement, string name)
-    {
-        Span<byte> utf8 = stackalloc byte[Encoding.UTF8.GetMaxByteCount(name.Length) + 1];
-        utf8[Encoding.UTF8.GetBytes(name, utf8)] = 0;
-        fixed (byte* text = utf8)
-        {
-            var index = NativeSqlite.BindParameterIndex(statement, text);
-            return index > 0 ? index : throw new InvalidOperationException($"The statement has no parameter {name}.");
-        }
     }
 
     private NativeStatement Check(int rc)

@@ -43,7 +43,7 @@ public sealed partial class WriteBatch : IDisposable
     // anyway) rather than into a table of its own keyed by (test, sender): that would cost one more statement and
     // B-tree per batch and a purge of its own, while these rows are inserted, rolled back and purged with the packet.
     private const string MarkAppliedSql =
-        "INSERT OR IGNORE INTO applied_packets (message_id, applied_at, test_id, seq) VALUES (@id, @now, @test_id, @seq)";
+        "INSERT INTO applied_packets (message_id, applied_at, test_id, seq) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (message_id) DO NOTHING";
 
     /// <summary>
     /// Records that the packet <paramref name="messageId"/> is applied in this batch, with its place in its sender's
@@ -53,7 +53,10 @@ public sealed partial class WriteBatch : IDisposable
     public bool MarkApplied(Guid messageId, long now, SenderOrder? order = null)
     {
         ThrowIfCompleted();
-        return _commands.Execute(MarkAppliedSql, ("@id", messageId.ToByteArray()), ("@now", now), ("@test_id", order?.TestId), ("@seq", order?.Sequence)) == 1;
+        Span<byte> id = stackalloc byte[16];
+        messageId.TryWriteBytes(id);
+        // One row inserted means it was not there: not applied before, neither in an earlier batch nor earlier in this one.
+        return _commands.Native(MarkAppliedSql).BindBlob(1, id).Bind(2, now).Bind(3, order?.TestId).Bind(4, order?.Sequence).Execute() == 1;
     }
 
     private const string AppliedOrdersSql =
@@ -177,16 +180,17 @@ public sealed partial class WriteBatch : IDisposable
         return row;
     }
 
+    // No RETURNING: the row as written is the row read before with the update applied (Updated), which is cheaper to
+    // compute than RETURNING is to run (SQLite collects returned rows in a table of their own; issue #9).
     private const string UpdateTestSql =
-        "UPDATE tests SET state = coalesce(@state, state), status = coalesce(@status, status), " +
-        "comment = coalesce(@comment, comment), host = coalesce(@host, host), uname = coalesce(@uname, uname), " +
-        "rundir = coalesce(@rundir, rundir), shortdir = coalesce(@shortdir, shortdir), " +
-        "event_time = coalesce(@event_time, event_time), run_duration = coalesce(@run_duration, run_duration), " +
-        "final_logf = coalesce(@final_logf, final_logf), attemptnum = coalesce(@attemptnum, attemptnum), " +
-        "cpuload = coalesce(@cpuload, cpuload), diskfree = coalesce(@diskfree, diskfree), last_update = @now " +
-        "WHERE id = @id RETURNING " + RowReaders.TestColumns;
+        "UPDATE tests SET state = coalesce(?1, state), status = coalesce(?2, status), " +
+        "comment = coalesce(?3, comment), host = coalesce(?4, host), uname = coalesce(?5, uname), " +
+        "rundir = coalesce(?6, rundir), shortdir = coalesce(?7, shortdir), " +
+        "event_time = coalesce(?8, event_time), run_duration = coalesce(?9, run_duration), " +
+        "final_logf = coalesce(?10, final_logf), attemptnum = coalesce(?11, attemptnum), " +
+        "cpuload = coalesce(?12, cpuload), diskfree = coalesce(?13, diskfree), last_update = ?14 WHERE id = ?15";
 
-    private const string TestStateSql = "SELECT state, status FROM tests WHERE id = @id";
+    private const string TestRowSql = "SELECT " + RowReaders.TestColumns + " FROM tests WHERE id = ?1";
 
     /// <summary>
     /// Applies the non-null fields of <paramref name="update"/>. Status <c>AUTO</c> runs the test-data rollup
@@ -198,33 +202,21 @@ public sealed partial class WriteBatch : IDisposable
     {
         ThrowIfCompleted();
         ArgumentNullException.ThrowIfNull(update);
-        // The db writer applies thousands of these per second: one narrow read of what the rollup needs, then one
-        // UPDATE … RETURNING for the row as written (a same-second update stamped again by update_tests_trigger is
-        // stored with the trigger's time; the returned row keeps @now).
-        var before = TestCommands(testId).Single(TestStateSql, r => new StateStatus(RowReaders.Text(r, 0), RowReaders.Text(r, 1)), ("@id", testId))
-            ?? throw NoSuchTest(testId);
-        var after = TestCommands(testId).Single(
-            UpdateTestSql,
-            RowReaders.Test,
-            ("@state", update.State),
-            ("@status", update.Status),
-            ("@comment", update.Comment),
-            ("@host", update.Host),
-            ("@uname", update.Uname),
-            ("@rundir", update.RunDir),
-            ("@shortdir", update.ShortDir),
-            ("@event_time", update.EventTime),
-            ("@run_duration", update.RunDuration),
-            ("@final_logf", update.FinalLogf),
-            ("@attemptnum", update.AttemptNum),
-            ("@cpuload", update.CpuLoad),
-            ("@diskfree", update.DiskFree),
-            ("@now", now),
-            ("@id", testId)) ?? throw NoSuchTest(testId);
+        var commands = TestCommands(testId);
+        TestRow? before = null;
+        commands.Native(TestRowSql).Bind(1, testId).Run(r => before = RowReaders.Test(r));
+        return ApplyUpdate(commands, before ?? throw NoSuchTest(testId), update, now);
+    }
+
+    // UpdateTest of a test whose row as stored now is before.
+    private List<TestRow> ApplyUpdate(CommandCache commands, TestRow before, TestUpdate update, long now)
+    {
+        WriteUpdate(commands, before.Id, update, now);
+        var after = Updated(before, update, now);
         if (update.Status == "AUTO")
         {
-            ApplyDataRollup(testId, now);
-            after = RequireTest(testId);
+            ApplyDataRollup(before.Id, now);
+            after = RequireTest(before.Id);
         }
 
         var changed = new List<TestRow>(2) { after };
@@ -240,6 +232,46 @@ public sealed partial class WriteBatch : IDisposable
 
         return changed;
     }
+
+    // The UPDATE of UpdateTestSql for one test; a NaN is bound as NULL (SQLite's rule), so it keeps the stored value.
+    private void WriteUpdate(CommandCache commands, long testId, TestUpdate u, long now)
+    {
+        var changes = commands.Native(UpdateTestSql).Bind(1, u.State).Bind(2, u.Status).Bind(3, u.Comment).Bind(4, u.Host)
+            .Bind(5, u.Uname).Bind(6, u.RunDir).Bind(7, u.ShortDir).Bind(8, u.EventTime).Bind(9, u.RunDuration)
+            .Bind(10, u.FinalLogf).Bind(11, u.AttemptNum).Bind(12, u.CpuLoad).Bind(13, u.DiskFree).Bind(14, now).Bind(15, testId)
+            .Execute();
+        if (changes != 1)
+        {
+            throw NoSuchTest(testId);
+        }
+    }
+
+    /// <summary>
+    /// The row <paramref name="before"/> as <see cref="UpdateTestSql"/> leaves it: each non-null field replaces its
+    /// column (a NaN counts as null: SQLite binds it as NULL), and last_update is <paramref name="now"/> (when that
+    /// equals the stored time, update_tests_trigger stamps the row again; RETURNING would not show that either).
+    /// Every value keeps its type through the column it is stored in (TEXT, INTEGER and REAL columns of the values
+    /// of those types), so this is the row a read gives back.
+    /// </summary>
+    internal static TestRow Updated(TestRow before, TestUpdate u, long now) => before with
+    {
+        State = u.State ?? before.State,
+        Status = u.Status ?? before.Status,
+        Comment = u.Comment ?? before.Comment,
+        Host = u.Host ?? before.Host,
+        Uname = u.Uname ?? before.Uname,
+        RunDir = u.RunDir ?? before.RunDir,
+        ShortDir = u.ShortDir ?? before.ShortDir,
+        EventTime = u.EventTime ?? before.EventTime,
+        RunDuration = Real(u.RunDuration) ?? before.RunDuration,
+        FinalLogf = u.FinalLogf ?? before.FinalLogf,
+        AttemptNum = u.AttemptNum ?? before.AttemptNum,
+        CpuLoad = Real(u.CpuLoad) ?? before.CpuLoad,
+        DiskFree = Real(u.DiskFree) ?? before.DiskFree,
+        LastUpdate = now,
+    };
+
+    private static double? Real(double? value) => value is { } v && double.IsNaN(v) ? null : value;
 
     private const string UpsertStepSql =
         "INSERT INTO test_steps (test_id, stepname, state, status, event_time, comment, logfile, last_update) " +
@@ -500,22 +532,8 @@ public sealed partial class WriteBatch : IDisposable
 
     private const string ClearRunStatsSql = "DELETE FROM run_stats WHERE run_id = @run_id";
 
-    // Counts leaf tests: items, and tests without items (plain tests and toplevels whose items are not yet
-    // registered); an itemized test's toplevel is not counted again beside its items.
-    private const string LeafTallyColumns = "coalesce(t.state, ''), coalesce(t.status, ''), count(*)";
-
-    private const string LeafTallyFrom =
-        " FROM tests t " +
-        "WHERE t.run_id = @run_id AND (t.item_path <> '' OR NOT EXISTS (SELECT 1 FROM tests i " +
-        "WHERE i.run_id = t.run_id AND i.testname = t.testname AND i.item_path <> '')) " +
-        "GROUP BY coalesce(t.state, ''), coalesce(t.status, '')";
-
-    private const string FillRunStatsSql =
-        "INSERT INTO run_stats (run_id, state, status, count, last_update) " +
-        "SELECT @run_id, " + LeafTallyColumns + ", @now" + LeafTallyFrom;
-
-    // Per-run layout: the tally is read from the run file and written to the main database.
-    private const string LeafTallySql = "SELECT " + LeafTallyColumns + LeafTallyFrom;
+    // A run's tests in the order LeafTally needs, from the covering index tests_rollup_index without a sort.
+    private const string RunTestsByNameSql = "SELECT testname, state, status, item_path FROM tests WHERE run_id = ?1 ORDER BY testname";
 
     private const string InsertRunStatSql =
         "INSERT INTO run_stats (run_id, state, status, count, last_update) VALUES (@run_id, @state, @status, @count, @now)";
@@ -525,15 +543,15 @@ public sealed partial class WriteBatch : IDisposable
     {
         ThrowIfCompleted();
         _commands.Execute(ClearRunStatsSql, ("@run_id", runId));
-        if (!_tables.PerRun)
+        if (_tables.ForRun(runId) is not { } commands)
         {
-            _commands.Execute(FillRunStatsSql, ("@run_id", runId), ("@now", now));
             return;
         }
 
-        var tally = _tables.ForRun(runId)?.Query(
-            LeafTallySql, r => (State: RowReaders.Text(r, 0), Status: RowReaders.Text(r, 1), Count: RowReaders.Long(r, 2)), ("@run_id", runId)) ?? [];
-        foreach (var (state, status, count) in tally)
+        // In the per-run layout the tests are read from the run file and the counts written to the main database.
+        var tally = new LeafTally();
+        commands.Native(RunTestsByNameSql).Bind(1, runId).Run(r => tally.Add(r.Utf8(0), r.Utf8(1), r.Utf8(2), r.Utf8(3).Length > 0));
+        foreach (var (state, status, count) in tally.Finish())
         {
             _commands.Execute(InsertRunStatSql, ("@run_id", runId), ("@state", state), ("@status", status), ("@count", count), ("@now", now));
         }
