@@ -12,6 +12,8 @@ internal sealed class CommandCache : IDisposable
     private readonly SqliteConnection _connection;
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
     private readonly Dictionary<string, NativeStatement> _native = new(StringComparer.Ordinal);
+    private string? _lastNativeSql;
+    private NativeStatement? _lastNative;
 
     public CommandCache(SqliteConnection connection)
     {
@@ -66,12 +68,19 @@ internal sealed class CommandCache : IDisposable
     /// </summary>
     public NativeStatement Native(string sql)
     {
+        // The same statement row after row (its text one string instance) skips hashing the text again.
+        if (ReferenceEquals(sql, _lastNativeSql))
+        {
+            return _lastNative!;
+        }
+
         if (!_native.TryGetValue(sql, out var statement))
         {
             statement = new NativeStatement(_connection, sql);
             _native.Add(sql, statement);
         }
 
+        (_lastNativeSql, _lastNative) = (sql, statement);
         return statement;
     }
 
@@ -119,5 +128,6 @@ internal sealed class CommandCache : IDisposable
         }
 
         _native.Clear();
+        (_lastNativeSql, _lastNative) = (null, null);
     }
 }

@@ -22,9 +22,10 @@ public sealed partial class WriteBatch
         ThrowIfCompleted();
         ArgumentNullException.ThrowIfNull(packets);
         var fresh = new bool[packets.Count];
+        var statement = _commands.Native(MarkAppliedSql);
         for (var i = 0; i < packets.Count; i++)
         {
-            fresh[i] = MarkApplied(packets[i].MessageId, now, packets[i].Order);
+            fresh[i] = MarkOne(statement, packets[i].MessageId, now, packets[i].Order);
         }
 
         return fresh;

@@ -53,10 +53,15 @@ public sealed partial class WriteBatch : IDisposable
     public bool MarkApplied(Guid messageId, long now, SenderOrder? order = null)
     {
         ThrowIfCompleted();
+        return MarkOne(_commands.Native(MarkAppliedSql), messageId, now, order);
+    }
+
+    private static bool MarkOne(NativeStatement statement, Guid messageId, long now, SenderOrder? order)
+    {
         Span<byte> id = stackalloc byte[16];
         messageId.TryWriteBytes(id);
         // One row inserted means it was not there: not applied before, neither in an earlier batch nor earlier in this one.
-        return _commands.Native(MarkAppliedSql).BindBlob(1, id).Bind(2, now).Bind(3, order?.TestId).Bind(4, order?.Sequence).Execute() == 1;
+        return statement.BindBlob(1, id).Bind(2, now).Bind(3, order?.TestId).Bind(4, order?.Sequence).Execute() == 1;
     }
 
     private const string AppliedOrdersSql =
@@ -180,15 +185,19 @@ public sealed partial class WriteBatch : IDisposable
         return row;
     }
 
+    // The columns a TestUpdate sets, in the order of its fields; parameter ?i+1 carries column i. ?14 is last_update, ?15 the id.
+    private static readonly string[] s_updateColumns =
+        ["state", "status", "comment", "host", "uname", "rundir", "shortdir", "event_time", "run_duration", "final_logf", "attemptnum", "cpuload", "diskfree"];
+
+    // The UPDATE for each set of fields present (a bit per column of s_updateColumns), built on first use. Only the
+    // columns given are assigned, so an update that leaves state and status alone does not touch the indexes on them.
     // No RETURNING: the row as written is the row read before with the update applied (Updated), which is cheaper to
     // compute than RETURNING is to run (SQLite collects returned rows in a table of their own; issue #9).
-    private const string UpdateTestSql =
-        "UPDATE tests SET state = coalesce(?1, state), status = coalesce(?2, status), " +
-        "comment = coalesce(?3, comment), host = coalesce(?4, host), uname = coalesce(?5, uname), " +
-        "rundir = coalesce(?6, rundir), shortdir = coalesce(?7, shortdir), " +
-        "event_time = coalesce(?8, event_time), run_duration = coalesce(?9, run_duration), " +
-        "final_logf = coalesce(?10, final_logf), attemptnum = coalesce(?11, attemptnum), " +
-        "cpuload = coalesce(?12, cpuload), diskfree = coalesce(?13, diskfree), last_update = ?14 WHERE id = ?15";
+    private static readonly string?[] s_updateSql = new string?[1 << 13];
+
+    private static string UpdateTestSql(int fields) => s_updateSql[fields] ??= "UPDATE tests SET " +
+        string.Concat(Enumerable.Range(0, s_updateColumns.Length).Where(i => (fields & (1 << i)) != 0).Select(i => $"{s_updateColumns[i]} = ?{i + 1}, ")) +
+        "last_update = ?14 WHERE id = ?15";
 
     private const string TestRowSql = "SELECT " + RowReaders.TestColumns + " FROM tests WHERE id = ?1";
 
@@ -233,18 +242,25 @@ public sealed partial class WriteBatch : IDisposable
         return changed;
     }
 
-    // The UPDATE of UpdateTestSql for one test; a NaN is bound as NULL (SQLite's rule), so it keeps the stored value.
+    // The UPDATE of the fields of u present for one test. A NaN counts as absent: SQLite would store it as NULL.
     private void WriteUpdate(CommandCache commands, long testId, TestUpdate u, long now)
     {
-        var changes = commands.Native(UpdateTestSql).Bind(1, u.State).Bind(2, u.Status).Bind(3, u.Comment).Bind(4, u.Host)
-            .Bind(5, u.Uname).Bind(6, u.RunDir).Bind(7, u.ShortDir).Bind(8, u.EventTime).Bind(9, u.RunDuration)
-            .Bind(10, u.FinalLogf).Bind(11, u.AttemptNum).Bind(12, u.CpuLoad).Bind(13, u.DiskFree).Bind(14, now).Bind(15, testId)
+        var (runDuration, cpuLoad, diskFree) = (Real(u.RunDuration), Real(u.CpuLoad), Real(u.DiskFree));
+        var fields = Bit(0, u.State) | Bit(1, u.Status) | Bit(2, u.Comment) | Bit(3, u.Host) | Bit(4, u.Uname) | Bit(5, u.RunDir)
+            | Bit(6, u.ShortDir) | Bit(7, u.EventTime) | Bit(8, runDuration) | Bit(9, u.FinalLogf) | Bit(10, u.AttemptNum)
+            | Bit(11, cpuLoad) | Bit(12, diskFree);
+        // Parameters of absent fields are not in the statement's text; binding them NULL is harmless.
+        var changes = commands.Native(UpdateTestSql(fields)).Bind(1, u.State).Bind(2, u.Status).Bind(3, u.Comment).Bind(4, u.Host)
+            .Bind(5, u.Uname).Bind(6, u.RunDir).Bind(7, u.ShortDir).Bind(8, u.EventTime).Bind(9, runDuration)
+            .Bind(10, u.FinalLogf).Bind(11, u.AttemptNum).Bind(12, cpuLoad).Bind(13, diskFree).Bind(14, now).Bind(15, testId)
             .Execute();
         if (changes != 1)
         {
             throw NoSuchTest(testId);
         }
     }
+
+    private static int Bit<T>(int column, T? value) => value is null ? 0 : 1 << column;
 
     /// <summary>
     /// The row <paramref name="before"/> as <see cref="UpdateTestSql"/> leaves it: each non-null field replaces its

@@ -20,15 +20,13 @@ public static class PacketSocketExtensions
             SecureLink.SayHelloIfWanted(netMq);
         }
 
-        var msg = new NetMQMessage(3);
+        // Frame by frame rather than through a NetMQMessage: one object and list fewer per packet.
         if (routing is not null)
         {
-            msg.Append(routing);
+            socket.SendMoreFrame(routing);
         }
 
-        msg.Append(PacketCodec.EncodeHeader(header));
-        msg.Append(body);
-        socket.SendMultipartMessage(msg);
+        socket.SendMoreFrame(PacketCodec.EncodeHeader(header)).SendFrame(body);
     }
 
     /// <summary>Sends a packet with a fresh header from <paramref name="stamp"/>; returns the header used.</summary>
