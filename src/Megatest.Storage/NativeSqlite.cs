@@ -9,8 +9,8 @@ namespace Megatest.Storage;
 /// builds on first call (issue #9).
 /// </summary>
 /// <remarks>
-/// The column accessors skip the GC transition: they are called about twenty times per row, only read the current row
-/// of a statement, and never block or call back. On a connection opened without mutexes (RawListing's) they take no
+/// The column accessors, the binds and sqlite3_changes skip the GC transition: they are called about twenty times per
+/// row, only read the current row of a statement or copy one value into it, and never block or call back. On a connection opened without mutexes (RawListing's) they take no
 /// lock; on one of Microsoft.Data.Sqlite's they take the connection's mutex, which is never contended, because such a
 /// connection is only ever used by one thread at a time.
 /// </remarks>
@@ -62,21 +62,27 @@ internal static unsafe partial class NativeSqlite
     public static partial int BindParameterIndex(nint statement, byte* name);
 
     [LibraryImport(Library, EntryPoint = "sqlite3_bind_text")]
+    [SuppressGCTransition]
     private static partial int BindText(nint statement, int index, byte* text, int bytes, nint destructor);
 
     [LibraryImport(Library, EntryPoint = "sqlite3_bind_int64")]
+    [SuppressGCTransition]
     public static partial int BindInt64(nint statement, int index, long value);
 
     [LibraryImport(Library, EntryPoint = "sqlite3_bind_null")]
+    [SuppressGCTransition]
     public static partial int BindNull(nint statement, int index);
 
     [LibraryImport(Library, EntryPoint = "sqlite3_bind_double")]
+    [SuppressGCTransition]
     public static partial int BindDouble(nint statement, int index, double value);
 
     [LibraryImport(Library, EntryPoint = "sqlite3_bind_blob")]
+    [SuppressGCTransition]
     private static partial int BindBlob(nint statement, int index, byte* blob, int bytes, nint destructor);
 
     [LibraryImport(Library, EntryPoint = "sqlite3_changes")]
+    [SuppressGCTransition]
     public static partial int Changes(nint db);
 
     [LibraryImport(Library, EntryPoint = "sqlite3_column_type")]
