@@ -5,9 +5,10 @@ using static Megatest.Storage.Tests.WriteBatchExtensions;
 namespace Megatest.Storage.Tests;
 
 /// <summary>
-/// The bulk status writes run through SQLite's C API (NativeStatement): what they store and return must equal what the
-/// one-row calls through Microsoft.Data.Sqlite store and return, value for value and type for type, their errors must
-/// be the same, and their cached statements must neither outlive the database nor hold a lock between batches.
+/// The status writes run through SQLite's C API (NativeStatement): what the bulk calls store and return must equal what
+/// the one-row calls store and return, value for value and type for type, the rows they return must be the rows a read
+/// gives back, their errors must be the ones Microsoft.Data.Sqlite raises, and their cached statements must neither
+/// outlive the database nor hold a lock between batches.
 /// </summary>
 public sealed class NativeBulkTests : IDisposable
 {
