@@ -35,10 +35,8 @@ public sealed partial class WriteBatch
 
     /// <summary>
     /// <see cref="UpdateTest"/> for each entry in order; element i is what that call returns for entry i. The rows of
-    /// all the tests named are read first, in one query per place holding tests; a plain test or a toplevel is then
-    /// updated without reading it again (its update touches only its own row), while an item (its toplevel is rolled up
-    /// after it) or an <c>AUTO</c> status (test-data rollup) goes through the whole of <see cref="UpdateTest"/>. The
-    /// rows read are kept up to date with every row an entry changes, so a later entry starts from the row as it is.
+    /// all the tests named are read first, in one query per place holding tests, rather than one by one; they are kept
+    /// up to date with every row an entry changes (an item's toplevel too), so a later entry starts from the row as it is.
     /// </summary>
     /// <exception cref="StorageException">A test does not exist (nothing is returned; the caller rolls back).</exception>
     public IReadOnlyList<IReadOnlyList<TestRow>> UpdateTests(IReadOnlyList<(long TestId, TestUpdate Update)> updates, long now)
@@ -57,17 +55,7 @@ public sealed partial class WriteBatch
                 throw NoSuchTest(testId);
             }
 
-            List<TestRow> changed;
-            if (before.ItemPath.Length == 0 && update.Status != "AUTO")
-            {
-                WriteUpdate(commands, testId, update, now);
-                changed = [Updated(before, update, now)];
-            }
-            else
-            {
-                changed = ApplyUpdate(commands, before, update, now);
-            }
-
+            var changed = ApplyUpdate(commands, before, update, now);
             foreach (var row in changed)
             {
                 current[row.Id] = row;

@@ -732,6 +732,4 @@ public sealed partial class WriteBatch : IDisposable
     private static string FullName(string testName, string itemPath) => itemPath.Length == 0 ? testName : testName + "/" + itemPath;
 
     private sealed record Counts(long Pass, long Fail);
-
-    private sealed record StateStatus(string State, string Status);
 }

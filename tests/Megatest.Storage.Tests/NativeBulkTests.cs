@@ -1,5 +1,6 @@
 using Megatest.Testing;
 using Microsoft.Data.Sqlite;
+using static Megatest.Storage.Tests.SqlFiles;
 using static Megatest.Storage.Tests.WriteBatchExtensions;
 
 namespace Megatest.Storage.Tests;
@@ -273,36 +274,6 @@ public sealed class NativeBulkTests : IDisposable
     {
         using var batch = db.BeginBatch();
         return layout == DatabaseLayout.PerRun ? RunFiles.PathOf(db.Path, batch.Reader.FindRun(["ubuntu", "v1"], "run1")!.Id) : db.Path;
-    }
-
-    private static List<string> Rows(string path, string sql)
-    {
-        using var connection = Connect(path);
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var rows = new List<string>();
-        while (reader.Read())
-        {
-            rows.Add(string.Join("|", Enumerable.Range(0, reader.FieldCount).Select(i => Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture))));
-        }
-
-        return rows;
-    }
-
-    private static void Exec(string path, string sql)
-    {
-        using var connection = Connect(path);
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
-
-    private static SqliteConnection Connect(string path)
-    {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, DefaultTimeout = 5 }.ToString());
-        connection.Open();
-        return connection;
     }
 
     private static List<string> OpenFiles() =>

@@ -1,5 +1,5 @@
 using Megatest.Testing;
-using Microsoft.Data.Sqlite;
+using static Megatest.Storage.Tests.SqlFiles;
 using static Megatest.Storage.Tests.WriteBatchExtensions;
 
 namespace Megatest.Storage.Tests;
@@ -73,35 +73,5 @@ public sealed class RunStatsTallyTests : IDisposable
         Assert.Contains(expected, r => r.StartsWith("||", StringComparison.Ordinal));
         Assert.Equal(expected, Rows(db.Path, $"SELECT state, status, count FROM run_stats WHERE run_id = {run} ORDER BY state, status"));
         Assert.Equal(["NOT_STARTED|n/a|1"], Rows(db.Path, $"SELECT state, status, count FROM run_stats WHERE run_id = {other}"));
-    }
-
-    private static List<string> Rows(string path, string sql)
-    {
-        using var connection = Connect(path);
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var rows = new List<string>();
-        while (reader.Read())
-        {
-            rows.Add(string.Join("|", Enumerable.Range(0, reader.FieldCount).Select(i => Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture))));
-        }
-
-        return rows;
-    }
-
-    private static void Exec(string path, string sql)
-    {
-        using var connection = Connect(path);
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
-
-    private static SqliteConnection Connect(string path)
-    {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
-        connection.Open();
-        return connection;
     }
 }
